@@ -112,13 +112,23 @@ export async function readBody(res: Response, limit: number, what: string): Prom
   if (!res.body) return Buffer.alloc(0);
   const parts: Uint8Array[] = [];
   let total = 0;
-  // Leaving the loop early cancels the stream.
-  for await (const value of res.body as unknown as AsyncIterable<Uint8Array>) {
-    total += value.byteLength;
-    if (total > limit) {
-      throw new OciError('limit-exceeded', `${what}: body exceeds the limit of ${limit} bytes`);
+  try {
+    // Leaving the loop early cancels the stream.
+    for await (const value of res.body as unknown as AsyncIterable<Uint8Array>) {
+      total += value.byteLength;
+      if (total > limit) {
+        throw new OciError('limit-exceeded', `${what}: body exceeds the limit of ${limit} bytes`);
+      }
+      parts.push(value);
     }
-    parts.push(value);
+  } catch (err) {
+    if (err instanceof OciError) throw err;
+    const name = (err as { name?: string }).name;
+    const reason =
+      name === 'TimeoutError' || name === 'AbortError'
+        ? 'timed out or cancelled'
+        : (err as Error).message;
+    throw new OciError('network', `${what}: reading response: ${reason}`, { cause: err });
   }
   return Buffer.concat(parts);
 }

@@ -129,29 +129,26 @@ export class RegistryClient {
     return this.opts.timeoutMs ?? 60_000;
   }
 
-  private signal(): AbortSignal {
-    const t = AbortSignal.timeout(this.timeoutMs);
-    return this.opts.signal ? AbortSignal.any([t, this.opts.signal]) : t;
-  }
-
   /** One HTTP exchange with retries on network errors, 5xx and 429. */
   private async send(
     url: string,
     init: { method: string; headers: Record<string, string>; body?: Uint8Array },
     what: string,
+    retries = this.opts.retries ?? 3,
   ): Promise<Response> {
-    const retries = this.opts.retries ?? 3;
     const base = this.opts.backoffMs ?? 250;
     const headers = { 'user-agent': this.opts.userAgent ?? 'packsync', ...init.headers };
     for (let attempt = 0; ; attempt += 1) {
       let res: Response;
+      const timeout = AbortSignal.timeout(this.timeoutMs);
+      const signal = this.opts.signal ? AbortSignal.any([timeout, this.opts.signal]) : timeout;
       try {
-        res = await this.fetchFn(url, { ...init, headers, signal: this.signal() });
+        res = await this.fetchFn(url, { ...init, headers, signal });
       } catch (err) {
         if (this.opts.signal?.aborted) {
           throw new OciError('network', `${what}: cancelled`, { cause: err });
         }
-        const timedOut = (err as { name?: string }).name === 'TimeoutError';
+        const timedOut = timeout.aborted;
         if (attempt < retries && init.method !== 'PATCH') {
           await sleep(retryDelay(attempt, base, null));
           continue;
@@ -188,10 +185,13 @@ export class RegistryClient {
     for (const scheme of schemes) {
       const base = `${scheme}://${host}`;
       try {
+        // With a plain-HTTP fallback to try, a failing HTTPS attempt is not retried.
+        const fallback = scheme === 'https' && schemes.length > 1;
         const res = await this.send(
           `${base}/v2/`,
           { method: 'GET', headers: {} },
           `pinging registry ${registry}`,
+          fallback ? 0 : undefined,
         );
         await res.body?.cancel();
         if (res.status === 200 || res.status === 401) return { base };
