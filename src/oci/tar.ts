@@ -75,7 +75,7 @@ export async function writeTar(
 
 /** Gzip without a timestamp or file name, at a fixed level: the same input gives the same bytes. */
 export function gzipDeterministic(data: Uint8Array): Buffer {
-  return gzipSync(data, { level: 9, memLevel: 9, strategy: zlibConstants.Z_DEFAULT_STRATEGY });
+  return gzipSync(data, { level: 6, memLevel: 8, strategy: zlibConstants.Z_DEFAULT_STRATEGY });
 }
 
 export function isGzip(data: Uint8Array): boolean {

@@ -259,3 +259,30 @@ describe.skipIf(missing.length > 0)('htpasswd-protected registry', () => {
     );
   });
 });
+
+const missingTls = missing.length > 0 ? missing : await missingTools(['openssl']);
+warnSkip('TLS registry tests', missingTls);
+
+describe.skipIf(missingTls.length > 0)('TLS registry with a self-signed certificate', () => {
+  let registry: RunningRegistry;
+  beforeAll(async () => {
+    registry = await startRegistry({ tls: true });
+  });
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  it('verifies certificates by default, trusts a custom CA, and skips verification only when insecure', async () => {
+    const image = await buildPackageImage(pkg);
+    const ref = `${registry.host}/tls/pkg:v1`;
+    await expectOciError(
+      new RegistryClient({ retries: 0 }).pushImage(ref, image),
+      'network',
+      /pinging registry 127\.0\.0\.1:\d+: GET https:\/\/127\.0\.0\.1:\d+\/v2\/: .*self.signed certificate/,
+    );
+    const trusted = new RegistryClient({ ca: registry.certificate ?? '' });
+    expect((await trusted.pushImage(ref, image)).digest).toBe(image.digest);
+    const insecure = new RegistryClient({ insecure: true });
+    expect((await insecure.pullImage(ref)).image.digest).toBe(image.digest);
+  });
+});

@@ -5,11 +5,13 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
+import { createNodeFetch } from '../../src/oci/http.js';
 
 const run = promisify(execFile);
 
@@ -51,15 +53,19 @@ export interface RunningRegistry {
   /** `127.0.0.1:<port>` */
   host: string;
   dir: string;
+  /** PEM of the self-signed certificate when started with `tls`. */
+  certificate?: string;
   stop(): Promise<void>;
 }
+
+const probeFetch = createNodeFetch({ insecureSkipVerify: true });
 
 async function waitReady(url: string, proc: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`docker-registry exited: ${log()}`);
     try {
-      const res = await fetch(url);
+      const res = await probeFetch(url, { method: 'GET', headers: {} });
       await res.body?.cancel();
       if (res.status === 200 || res.status === 401) return;
     } catch {
@@ -75,10 +81,31 @@ async function waitReady(url: string, proc: ChildProcess, log: () => string): Pr
  * Basic auth for that user (the bcrypt file is made with `htpasswd -nbB`).
  */
 export async function startRegistry(
-  options: { htpasswd?: { username: string; password: string } } = {},
+  options: { htpasswd?: { username: string; password: string }; tls?: boolean } = {},
 ): Promise<RunningRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'packsync-registry-'));
   const port = await freePort();
+  let tls = '';
+  if (options.tls) {
+    await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ]);
+    tls = `  tls:\n    certificate: ${join(dir, 'cert.pem')}\n    key: ${join(dir, 'key.pem')}\n`;
+  }
   let auth = '';
   if (options.htpasswd) {
     const { stdout } = await run('htpasswd', [
@@ -92,7 +119,7 @@ export async function startRegistry(
   const config = join(dir, 'config.yml');
   writeFileSync(
     config,
-    `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n${auth}`,
+    `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n${tls}${auth}`,
   );
   const proc = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -101,7 +128,11 @@ export async function startRegistry(
   });
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   try {
-    await waitReady(`http://127.0.0.1:${port}/v2/`, proc, () => stderr);
+    await waitReady(
+      `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/v2/`,
+      proc,
+      () => stderr,
+    );
   } catch (err) {
     proc.kill();
     await exited;
@@ -110,6 +141,7 @@ export async function startRegistry(
   return {
     host: `127.0.0.1:${port}`,
     dir,
+    ...(options.tls ? { certificate: readFileSync(join(dir, 'cert.pem'), 'utf8') } : {}),
     async stop() {
       if (proc.exitCode === null) proc.kill('SIGTERM');
       await exited;
