@@ -206,6 +206,7 @@ export async function readPackageImage(image: Image, options: ReadOptions = {}):
       what,
       gzip,
       links: 'reject',
+      keepData: (p) => p.startsWith(`${packagePathPrefix}/`),
       ...(options.limits ? { limits: options.limits } : {}),
     });
     // Whiteouts hide what lower layers put there; apply them before this layer's own files.

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import tarStream from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 
 import { sha256Digest } from './digest.js';
@@ -117,5 +118,30 @@ describe('image index', () => {
       'manifest: unsupported manifest media type "application/vnd.docker.distribution.manifest.v1+prettyjws"',
     );
     expect(() => parseManifestDocument(Buffer.from('{'))).toThrow('manifest: not valid JSON');
+  });
+});
+
+describe('hostile archives', () => {
+  it('refuses path traversal and devices inside an archive', async () => {
+    const craft = async (header: Partial<tarStream.Header> & { name: string }): Promise<Buffer> => {
+      const pack = tarStream.pack();
+      const chunks: Buffer[] = [];
+      const done = new Promise<void>((resolve) => pack.on('end', resolve));
+      pack.on('data', (c: unknown) => chunks.push(c as Buffer));
+      pack.entry(header, header.type === 'file' ? Buffer.from('x') : Buffer.alloc(0));
+      pack.finalize();
+      await done;
+      return Buffer.concat(chunks);
+    };
+    await expect(
+      decodeArchive(await craft({ name: '../manifest.json', type: 'file' })),
+    ).rejects.toThrow(
+      'image archive: unsafe entry "../manifest.json": path escapes the root with ".."',
+    );
+    await expect(
+      decodeArchive(
+        await craft({ name: 'dev', type: 'character-device', devmajor: 1, devminor: 3 }),
+      ),
+    ).rejects.toThrow('image archive: unsafe entry "dev": character device is not allowed');
   });
 });

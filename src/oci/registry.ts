@@ -104,6 +104,19 @@ function registryErrorText(body: string): string {
   return body.trim().slice(0, 200);
 }
 
+/**
+ * Global fetch for plain HTTP and for HTTPS with default verification; node:https where a custom CA
+ * or skipped verification (`insecure`) is needed.
+ */
+function transportFor(options: RegistryClientOptions): FetchLike {
+  if (options.ca === undefined && !options.insecure) return globalFetch;
+  const tls = createNodeFetch({
+    ...(options.ca !== undefined ? { ca: options.ca } : {}),
+    insecureSkipVerify: options.insecure ?? false,
+  });
+  return (url, init) => (url.startsWith('https:') ? tls(url, init) : globalFetch(url, init));
+}
+
 export class RegistryClient {
   private readonly opts: RegistryClientOptions;
   private readonly fetchFn: FetchLike;
@@ -115,14 +128,7 @@ export class RegistryClient {
 
   constructor(options: RegistryClientOptions = {}) {
     this.opts = options;
-    this.fetchFn =
-      options.fetch ??
-      (options.ca !== undefined || options.insecure
-        ? createNodeFetch({
-            ...(options.ca !== undefined ? { ca: options.ca } : {}),
-            insecureSkipVerify: options.insecure ?? false,
-          })
-        : globalFetch);
+    this.fetchFn = options.fetch ?? transportFor(options);
   }
 
   private get timeoutMs(): number {

@@ -103,7 +103,7 @@ export const defaultTarLimits: TarLimits = {
 const ratioFloor = 1024 * 1024;
 
 export type ReadEntry =
-  | { type: 'file'; path: string; data: Buffer }
+  | { type: 'file'; path: string; data: Buffer; size: number }
   | { type: 'directory'; path: string }
   | { type: 'symlink' | 'link'; path: string; target: string };
 
@@ -118,6 +118,8 @@ export interface ReadTarOptions {
    * archives written by other tools contain some).
    */
   links: 'reject' | 'keep';
+  /** Files whose content is needed; others are checked and counted but their bytes dropped. */
+  keepData?: (path: string) => boolean;
 }
 
 function unsafe(opts: ReadTarOptions, entry: string, reason: string): OciError {
@@ -240,9 +242,10 @@ export async function readTar(data: Uint8Array, opts: ReadTarOptions): Promise<R
               `${opts.what}: unpacked size exceeds the limit of ${limits.maxTotalSize} bytes at entry "${h.name}"`,
             );
           }
+          const keep = opts.keepData?.(path) ?? true;
           const parts: Buffer[] = [];
-          for await (const c of entry) parts.push(c as Buffer);
-          entries.push({ type: 'file', path, data: Buffer.concat(parts) });
+          for await (const c of entry) if (keep) parts.push(c as Buffer);
+          entries.push({ type: 'file', path, data: Buffer.concat(parts), size });
           break;
         }
         case 'directory':
