@@ -11,6 +11,7 @@ export {
   formatReference,
   imageWithDigest,
   isValidTag,
+  overrideRegistry,
   parseReference,
   repositoryName,
   validateDigest,

@@ -5,6 +5,7 @@ import {
   apiHost,
   formatReference,
   imageWithDigest,
+  overrideRegistry,
   parseReference,
   withDigest,
   withTag,
@@ -97,5 +98,24 @@ describe('helpers', () => {
   it('talks to registry-1.docker.io for Docker Hub', () => {
     expect(apiHost(parseReference('nginx').registry)).toBe('registry-1.docker.io');
     expect(apiHost('quay.io')).toBe('quay.io');
+  });
+});
+
+describe('overrideRegistry', () => {
+  it('moves an image to another registry host, keeping the repository path', () => {
+    expect(overrideRegistry('nginx', 'mirror.local:5000')).toBe(
+      'mirror.local:5000/library/nginx:latest',
+    );
+    expect(overrideRegistry('quay.io/org/app:v1', 'mirror.local')).toBe('mirror.local/org/app:v1');
+    expect(overrideRegistry(`quay.io/org/app:v1@${digest}`, 'm.io')).toBe(`m.io/org/app@${digest}`);
+    expect(overrideRegistry('quay.io/org/app:v1', 'docker.io')).toBe('index.docker.io/org/app:v1');
+    expect(overrideRegistry('quay.io/org/app:v1', '')).toBe('quay.io/org/app:v1');
+  });
+
+  it('refuses a host that is not a host', () => {
+    expect(() => overrideRegistry('nginx', 'a/b')).toThrow(
+      'image registry override: invalid registry host "a/b"',
+    );
+    expect(() => overrideRegistry('Nginx', 'm.io')).toThrow('repository name must be lowercase');
   });
 });

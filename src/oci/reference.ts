@@ -161,6 +161,25 @@ export function imageWithDigest(ref: ImageReference | string, digest: string): s
   return `${host}/${pinned.repository}@${digest}`;
 }
 
+/**
+ * Replaces the registry of an image reference, like Package Operator's `PKO_REPOSITORY_HOST` handling
+ * (`ImageURLWithOverride`): the result is the full name, `<host>/<repo>:<tag>` or `<host>/<repo>@<digest>`
+ * (a digest wins over a tag; Docker Hub is spelled `index.docker.io`). An empty host changes nothing.
+ */
+export function overrideRegistry(image: string, host: string): string {
+  if (host === '') return image;
+  if (!validHost(host) || host.includes('/')) {
+    throw new OciError(
+      'invalid-reference',
+      `image registry override: invalid registry host "${host}"`,
+    );
+  }
+  const ref = parseReference(image);
+  const registry = dockerHubAliases.has(host.toLowerCase()) ? 'index.docker.io' : host;
+  const base = `${registry}/${ref.repository}`;
+  return ref.digest !== undefined ? `${base}@${ref.digest}` : `${base}:${ref.tag ?? 'latest'}`;
+}
+
 /** Host that serves the distribution API for a reference's registry. */
 export function apiHost(registry: string): string {
   return registry === dockerHubDomain ? dockerHubApiHost : registry;

@@ -156,7 +156,7 @@ export class RegistryClient {
         }
         const timedOut = timeout.aborted;
         if (attempt < retries && init.method !== 'PATCH') {
-          await sleep(retryDelay(attempt, base, null));
+          await this.pause(retryDelay(attempt, base, null), what);
           continue;
         }
         const reason = timedOut
@@ -166,10 +166,19 @@ export class RegistryClient {
       }
       if (isRetryableStatus(res.status) && attempt < retries && init.method !== 'PATCH') {
         await res.body?.cancel();
-        await sleep(retryDelay(attempt, base, res.headers.get('retry-after')));
+        await this.pause(retryDelay(attempt, base, res.headers.get('retry-after')), what);
         continue;
       }
       return res;
+    }
+  }
+
+  /** Waits before a retry; the client's signal cuts the wait short. */
+  private async pause(ms: number, what: string): Promise<void> {
+    try {
+      await sleep(ms, undefined, this.opts.signal ? { signal: this.opts.signal } : {});
+    } catch (err) {
+      throw new OciError('network', `${what}: cancelled`, { cause: err });
     }
   }
 

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 
 export interface ProxyBehaviour {
   /** Answer the next `count` requests whose path matches with `status` (and Retry-After: 0). */
-  fail?: { count: number; status: number; path?: RegExp };
+  fail?: { count: number; status: number; path?: RegExp; onFailure?: () => void };
   /** Require `Authorization: Bearer <token>`; the token is issued for these Basic credentials. */
   bearer?: { username: string; password: string };
   /** Flip a byte of (`corrupt`) or cut in half (`truncate`) blob GET bodies. */
@@ -62,6 +62,7 @@ export async function startFaultProxy(
     if (b.fail && b.fail.count > 0 && (!b.fail.path || b.fail.path.test(url.pathname))) {
       b.fail.count -= 1;
       stats.failed += 1;
+      b.fail.onFailure?.();
       req.resume();
       res.writeHead(b.fail.status, { 'retry-after': '0' });
       res.end('injected failure');

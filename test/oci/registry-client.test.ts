@@ -150,6 +150,22 @@ describe.skipIf(missing.length > 0)('registry client', () => {
       );
     });
 
+    it('stops retrying when the caller cancels', async () => {
+      const controller = new AbortController();
+      proxy.behaviour = {
+        fail: { count: 100, status: 503, path: /manifests/, onFailure: () => controller.abort() },
+      };
+      const c = new RegistryClient({
+        insecure: true,
+        backoffMs: 60_000,
+        signal: controller.signal,
+      });
+      const started = Date.now();
+      await expectOciError(c.pullImage(`${proxy.host}/pkgs/proxied:v1`), 'network', /: cancelled$/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      proxy.behaviour = {};
+    });
+
     it('follows the Bearer token flow with docker config credentials', async () => {
       proxy.behaviour = { bearer: { username: 'alice', password: 's3cret' } };
       const creds = parseDockerConfig(
