@@ -151,13 +151,13 @@ export async function buildPackageImage(
   });
   const configDesc: Descriptor = {
     mediaType: docker ? mediaTypes.dockerConfig : mediaTypes.ociConfig,
-    digest: sha256Digest(config),
     size: config.byteLength,
+    digest: sha256Digest(config),
   };
   const layerDesc: Descriptor = {
     mediaType: docker ? mediaTypes.dockerLayerGzip : mediaTypes.ociLayerGzip,
-    digest: sha256Digest(layer),
     size: layer.byteLength,
+    digest: sha256Digest(layer),
   };
   const manifestMediaType = docker ? mediaTypes.dockerManifest : mediaTypes.ociManifest;
   const manifestBytes = canonicalJson({

@@ -69,6 +69,19 @@ describe('archives', () => {
     );
   });
 
+  it('rebuilds a docker-archive manifest in go-containerregistry layout (mediaType, size, digest)', async () => {
+    const image = await buildPackageImage(files, { format: 'docker' });
+    const back = await decodeArchive(await encodeArchive([{ image, tags: ['r.io/p:v1'] }]));
+    const c = image.manifest.config;
+    const l = image.manifest.layers[0];
+    expect(Buffer.from(back.manifestBytes).toString('utf8')).toBe(
+      `{"schemaVersion":2,"mediaType":"${mediaTypes.dockerManifest}",` +
+        `"config":{"mediaType":"${mediaTypes.dockerConfig}","size":${c.size},"digest":"${c.digest}"},` +
+        `"layers":[{"mediaType":"${mediaTypes.dockerLayerGzip}","size":${l?.size},"digest":"${l?.digest}"}]}`,
+    );
+    expect(back.digest).toBe(image.digest);
+  });
+
   it('oci-archive: written and read back', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'packsync-archive-'));
     const image = await buildPackageImage(files);

@@ -63,8 +63,8 @@ export function encodeOciLayout(
     }
     const desc = {
       mediaType: image.mediaType,
-      digest: image.digest,
       size: image.manifestBytes.byteLength,
+      digest: image.digest,
     };
     if (tags.length === 0) entries.push(desc);
     for (const t of tags) entries.push({ ...desc, annotations: { [refNameAnnotation]: t } });
@@ -260,13 +260,13 @@ export function decodeDockerArchive(
   const layers = chosen.Layers.map((p) => need(get, p, what));
   const configDesc: Descriptor = {
     mediaType: mediaTypes.dockerConfig,
-    digest: sha256Digest(config),
     size: config.byteLength,
+    digest: sha256Digest(config),
   };
   const layerDescs: Descriptor[] = layers.map((l) => ({
     mediaType: isGzip(l) ? mediaTypes.dockerLayerGzip : mediaTypes.dockerLayer,
-    digest: sha256Digest(l),
     size: l.byteLength,
+    digest: sha256Digest(l),
   }));
   const manifestBytes = json({
     schemaVersion: 2,
