@@ -13,7 +13,7 @@ export interface ProxyBehaviour {
   /** Answer the next `count` requests whose path matches with `status` (and Retry-After: 0). */
   fail?: { count: number; status: number; path?: RegExp; onFailure?: () => void };
   /** Require `Authorization: Bearer <token>`; the token is issued for these Basic credentials. */
-  bearer?: { username: string; password: string };
+  bearer?: { username: string; password: string; refreshToken?: string };
   /** Flip a byte of (`corrupt`) or cut in half (`truncate`) blob GET bodies. */
   blobs?: 'corrupt' | 'truncate';
   /** Never answer requests whose path matches. */
@@ -42,6 +42,26 @@ export async function startFaultProxy(
     const url = new URL(req.url ?? '/', 'http://proxy');
     if (url.pathname === '/token') {
       stats.tokens += 1;
+      if (req.method === 'POST') {
+        // OAuth2 refresh-token grant (docker config `identitytoken`).
+        const parts: Buffer[] = [];
+        req.on('data', (c: Buffer) => parts.push(c));
+        req.on('end', () => {
+          const form = new URLSearchParams(Buffer.concat(parts).toString('utf8'));
+          stats.scopes.push(form.get('scope') ?? '');
+          const ok =
+            b.bearer?.refreshToken !== undefined &&
+            form.get('grant_type') === 'refresh_token' &&
+            form.get('refresh_token') === b.bearer.refreshToken;
+          res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+          res.end(
+            ok
+              ? JSON.stringify({ access_token: token })
+              : '{"errors":[{"code":"UNAUTHORIZED","message":"bad refresh token"}]}',
+          );
+        });
+        return;
+      }
       stats.scopes.push(url.searchParams.get('scope') ?? '');
       const expected = b.bearer
         ? `Basic ${Buffer.from(`${b.bearer.username}:${b.bearer.password}`).toString('base64')}`

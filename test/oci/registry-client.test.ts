@@ -187,6 +187,35 @@ describe.skipIf(missing.length > 0)('registry client', () => {
       );
     });
 
+    it('exchanges a docker config identity token for an access token', async () => {
+      proxy.behaviour = { bearer: { username: 'x', password: 'y', refreshToken: 'refresh-abc' } };
+      const creds = parseDockerConfig(
+        JSON.stringify({
+          auths: {
+            [proxy.host]: {
+              auth: Buffer.from('<token>:').toString('base64'),
+              identitytoken: 'refresh-abc',
+            },
+          },
+        }),
+      );
+      const pulled = await new RegistryClient({ insecure: true, credentials: creds }).pullImage(
+        `${proxy.host}/pkgs/proxied:v1`,
+      );
+      expect(pulled.image.digest).toBe(image.digest);
+      const stale = parseDockerConfig(
+        JSON.stringify({ auths: { [proxy.host]: { identitytoken: 'old' } } }),
+      );
+      await expectOciError(
+        new RegistryClient({ insecure: true, credentials: stale }).pullImage(
+          `${proxy.host}/pkgs/proxied:v1`,
+        ),
+        'unauthorized',
+        /token server refused: UNAUTHORIZED: bad refresh token/,
+      );
+      proxy.behaviour = {};
+    });
+
     it('rejects corrupted and truncated blobs', async () => {
       proxy.behaviour = { blobs: 'corrupt' };
       const c = new RegistryClient({ insecure: true });
