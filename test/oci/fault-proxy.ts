@@ -18,13 +18,20 @@ export interface ProxyBehaviour {
   blobs?: 'corrupt' | 'truncate';
   /** Never answer requests whose path matches. */
   hang?: RegExp;
+  /** Answer blob GETs with a 307 to the same path on this host (like a registry's storage CDN). */
+  redirectBlobsTo?: string;
 }
 
 export interface FaultProxy {
   host: string;
   behaviour: ProxyBehaviour;
   /** Requests answered by injected faults, and token requests served. */
-  stats: { failed: number; tokens: number; scopes: string[] };
+  stats: {
+    failed: number;
+    tokens: number;
+    scopes: string[];
+    authorizations: (string | undefined)[];
+  };
   stop(): Promise<void>;
 }
 
@@ -34,12 +41,18 @@ export async function startFaultProxy(
   upstream: string,
   behaviour: ProxyBehaviour = {},
 ): Promise<FaultProxy> {
-  const stats = { failed: 0, tokens: 0, scopes: [] as string[] };
+  const stats = {
+    failed: 0,
+    tokens: 0,
+    scopes: [] as string[],
+    authorizations: [] as (string | undefined)[],
+  };
   const hanging: ServerResponse[] = [];
   const state: { behaviour: ProxyBehaviour } = { behaviour };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const b = state.behaviour;
     const url = new URL(req.url ?? '/', 'http://proxy');
+    stats.authorizations.push(req.headers.authorization);
     if (url.pathname === '/token') {
       stats.tokens += 1;
       if (req.method === 'POST') {
@@ -95,6 +108,12 @@ export async function startFaultProxy(
         'content-type': 'application/json',
       });
       res.end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
+      return;
+    }
+    if (b.redirectBlobsTo && req.method === 'GET' && /\/blobs\/sha256:/.test(url.pathname)) {
+      req.resume();
+      res.writeHead(307, { location: `http://${b.redirectBlobsTo}${url.pathname}` });
+      res.end();
       return;
     }
     const headers = { ...req.headers };

@@ -216,6 +216,28 @@ describe.skipIf(missing.length > 0)('registry client', () => {
       proxy.behaviour = {};
     });
 
+    it('follows blob redirects to another origin without sending credentials there', async () => {
+      const cdn = await startFaultProxy(registry.host);
+      try {
+        proxy.behaviour = {
+          bearer: { username: 'alice', password: 's3cret' },
+          redirectBlobsTo: cdn.host,
+        };
+        const creds = parseDockerConfig(
+          JSON.stringify({ auths: { [proxy.host]: { username: 'alice', password: 's3cret' } } }),
+        );
+        const pulled = await new RegistryClient({ insecure: true, credentials: creds }).pullImage(
+          `${proxy.host}/pkgs/proxied:v1`,
+        );
+        expect(pulled.image.digest).toBe(image.digest);
+        expect(cdn.stats.authorizations.length).toBeGreaterThanOrEqual(2);
+        expect(cdn.stats.authorizations.every((a) => a === undefined)).toBe(true);
+      } finally {
+        proxy.behaviour = {};
+        await cdn.stop();
+      }
+    });
+
     it('rejects corrupted and truncated blobs', async () => {
       proxy.behaviour = { blobs: 'corrupt' };
       const c = new RegistryClient({ insecure: true });
