@@ -328,12 +328,30 @@ function sortedKeys<V>(record: Record<string, V>): Record<string, V> {
   );
 }
 
+const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
 export const s = {
   string: (): Schema<string> => node<string>(() => z.string(), { type: 'string' }),
 
   /** An RFC 3339 timestamp (`metav1.Time`). */
   dateTime: (): Schema<string> =>
-    node<string>(() => z.string(), { type: 'string', format: 'date-time' }),
+    node<string>(
+      () =>
+        z
+          .preprocess(
+            // A YAML 1.1 reader may hand us a Date: back to metav1.Time's RFC 3339 form.
+            (v) => (v instanceof Date ? v.toISOString().replace(/\.000Z$/, 'Z') : v),
+            z.string(),
+          )
+          .superRefine((v, ctx) => {
+            if (!rfc3339.test(v))
+              ctx.addIssue({
+                code: 'custom',
+                message: fieldMessages.invalid(v, 'must be of type date-time'),
+              });
+          }),
+      { type: 'string', format: 'date-time' },
+    ),
 
   boolean: (): Schema<boolean> => node<boolean>(() => z.boolean(), { type: 'boolean' }),
 
@@ -424,7 +442,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 const typeNames: Record<string, string> = {
   int: 'integer',
-  number: 'number',
+  number: 'integer', // the builder has integers only
   string: 'string',
   boolean: 'boolean',
   object: 'object',

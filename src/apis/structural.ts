@@ -124,10 +124,17 @@ function walk(node: JSONSchemaProps, path: string, ctx: Ctx, needsType: boolean)
     const list = Array.isArray(value) ? value : [value];
     list.forEach((sub, i) => {
       const subPath = at(path, Array.isArray(value) ? `${j}[${i}]` : j);
+      // The one exception: `anyOf: [{type: integer}, {type: string}]` on an int-or-string node.
+      if (intOrString && j === 'anyOf' && isIntOrStringAlternative(sub)) return;
       walk(sub, subPath, { errors: ctx.errors, inJunctor: true }, false);
       checkJunctorFields(node, sub, subPath, ctx);
     });
   }
+}
+
+function isIntOrStringAlternative(sub: JSONSchemaProps): boolean {
+  const keys = Object.keys(sub);
+  return keys.length === 1 && (sub.type === 'integer' || sub.type === 'string');
 }
 
 /** Fields and items named inside a junctor must also be specified outside it. */
