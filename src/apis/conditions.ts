@@ -2,6 +2,7 @@
  * Condition types, reasons and status phases used by the Package Operator kinds and by GitSync, as
  * `as const` unions. The reasons are Package Operator's own (kept verbatim, clients match on them).
  */
+import type { Condition } from './meta.js';
 
 export const conditionTypes = {
   available: 'Available',
@@ -21,9 +22,9 @@ export const conditionTypes = {
 } as const;
 export type ConditionType = (typeof conditionTypes)[keyof typeof conditionTypes];
 
-/** Condition types a mapped condition (`prefix/Type`) is recognised by: it contains a `/`. */
+/** A mapped condition (`prefix/Type`, from a condition-map annotation) is recognised by its `/`. */
 export function isMappedConditionType(type: string): boolean {
-  return type.includes('/') && type !== conditionTypes.objectTemplateInvalid;
+  return type.includes('/');
 }
 
 export const conditionReasons = {
@@ -130,4 +131,67 @@ export function objectDeploymentPhase(
   if (available === 'True') return 'Available';
   if (available === 'False') return 'NotReady';
   return 'Progressing';
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Condition list helpers (the semantics of apimachinery's meta.SetStatusCondition & co.)
+
+/** A condition to set: `lastTransitionTime` is managed by `setStatusCondition`. */
+export type ConditionInput = Omit<Condition, 'lastTransitionTime'> & {
+  lastTransitionTime?: string;
+};
+
+export function findStatusCondition(
+  conditions: readonly Condition[] | undefined,
+  type: string,
+): Condition | undefined {
+  return conditions?.find((c) => c.type === type);
+}
+
+export function isStatusConditionTrue(
+  conditions: readonly Condition[] | undefined,
+  type: string,
+): boolean {
+  return findStatusCondition(conditions, type)?.status === 'True';
+}
+
+/**
+ * Returns `conditions` with `input` set: a new type is appended; an existing one is updated in place,
+ * keeping its `lastTransitionTime` unless the status changes (then it becomes `input`'s or `now`).
+ * Never mutates its arguments.
+ */
+export function setStatusCondition(
+  conditions: readonly Condition[] | undefined,
+  input: ConditionInput,
+  now: Date,
+): Condition[] {
+  const list = [...(conditions ?? [])];
+  const stamp = input.lastTransitionTime ?? rfc3339Seconds(now);
+  const i = list.findIndex((c) => c.type === input.type);
+  const existing = list[i];
+  if (existing === undefined) {
+    list.push({ ...input, lastTransitionTime: stamp });
+    return list;
+  }
+  const changed = existing.status !== input.status;
+  const next: Condition = {
+    ...input,
+    lastTransitionTime: changed ? stamp : existing.lastTransitionTime,
+  };
+  if (input.observedGeneration === undefined) delete next.observedGeneration;
+  list[i] = next;
+  return list;
+}
+
+/** Returns `conditions` without the condition of `type`. */
+export function removeStatusCondition(
+  conditions: readonly Condition[] | undefined,
+  type: string,
+): Condition[] {
+  return (conditions ?? []).filter((c) => c.type !== type);
+}
+
+/** metav1.Time's wire form: RFC 3339 in UTC, whole seconds. */
+export function rfc3339Seconds(time: Date): string {
+  return time.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -16,6 +16,8 @@ export {
   version as manifestsVersion,
   PackageManifest,
   PackageManifestLock,
+  Repository,
+  RepositoryEntry,
   packageManifestScopes,
   platformNames,
   configMapKeyErrors,
@@ -35,6 +37,7 @@ export {
   type PackageManifestTest,
   type PackageManifestLockImage,
   type PackageManifestLockDependency,
+  type RepositoryEntryData,
 } from './manifests-v1alpha1.js';
 export {
   group as packsyncGroup,

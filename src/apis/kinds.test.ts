@@ -231,7 +231,10 @@ status:
   revision: 7`;
 
 /** Realistic examples: every field of the API reference examples, with values the CRDs accept. */
-const examples: Record<Exclude<KindName, 'PackageManifest' | 'PackageManifestLock'>, string> = {
+const examples: Record<
+  Exclude<KindName, 'PackageManifest' | 'PackageManifestLock' | 'Repository' | 'RepositoryEntry'>,
+  string
+> = {
   ObjectSet: objectSetSpec,
   ClusterObjectSet: objectSetSpec,
   ObjectDeployment: objectDeploymentBody,
@@ -355,6 +358,28 @@ spec:
     name: my-pkg
 `;
 
+/** A repository index as `kubectl package repo` writes it (a Repository, then its entries). */
+const repositoryIndex = `apiVersion: manifests.package-operator.run/v1alpha1
+kind: Repository
+metadata:
+  name: my-repo
+  creationTimestamp: "2026-01-02T03:04:05Z"
+---
+apiVersion: manifests.package-operator.run/v1alpha1
+kind: RepositoryEntry
+metadata:
+  name: test-stub.1f2e3d4c
+data:
+  image: quay.io/package-operator/test-stub-package
+  digest: sha256:00e48c32b3cdcf9e2c66467f2beb0ef33b43b54e2b56415db4ee431512c406ea
+  versions: [1.0.0, 1.0.1]
+  name: test-stub
+  constraints:
+  - platform: [Kubernetes]
+    platformVersion: {name: Kubernetes, range: '>=1.20.x'}
+    uniqueInScope: {}
+`;
+
 describe('kinds accept the API reference examples', () => {
   it.each(Object.keys(examples) as (keyof typeof examples)[])('%s', (kind) => {
     const input = example(kind);
@@ -364,8 +389,12 @@ describe('kinds accept the API reference examples', () => {
     if (r.ok) expect(r.value).toMatchObject(input);
   });
 
-  it('PackageManifest and PackageManifestLock', () => {
-    for (const text of [apiReferenceManifest, apiReferenceLock]) {
+  it('PackageManifest, PackageManifestLock and a repository index', () => {
+    for (const text of [
+      apiReferenceManifest,
+      apiReferenceLock,
+      ...repositoryIndex.split('---\n'),
+    ]) {
       const input = parse(text) as Record<string, unknown>;
       const r = parseAnyObject(input);
       expect(r.ok ? [] : r.errors).toEqual([]);
@@ -583,6 +612,14 @@ describe('kinds reject bad objects with the field path in the message', () => {
       ],
     ],
     [
+      'RepositoryEntry',
+      { data: { image: 'quay.io/x/y', versions: '1.0.0' } },
+      [
+        'data.digest: Required value',
+        'data.versions: Invalid value: "1.0.0": must be of type array',
+      ],
+    ],
+    [
       'PackageManifestLock',
       { spec: { images: [{ name: 'a', image: 'nginx', digest: '' }] } },
       ['spec.images[0].digest: Invalid value: "": must be non empty'],
@@ -627,12 +664,12 @@ describe('kinds reject bad objects with the field path in the message', () => {
 
 describe('the registry', () => {
   it('names every kind with its group, version and scope', () => {
-    expect(kindNames).toHaveLength(16);
+    expect(kindNames).toHaveLength(18);
     for (const name of kindNames) {
       const def = kinds[name];
       expect(def.kind).toBe(name);
       expect(lookupKind(def.apiVersion, name)).toBe(name);
-      expect(def.plural).toBe(`${name.toLowerCase()}s`);
+      expect(def.plural).toBe(name.toLowerCase().replace(/y$/, 'ie') + 's');
     }
     expect(kinds.ClusterGitSync.scope).toBe('Cluster');
     expect(kinds.PackageManifest.crd).toBeUndefined();

@@ -301,3 +301,46 @@ export const PackageManifestLock = defineKind(
   },
 );
 export type PackageManifestLock = KindType<typeof PackageManifestLock>;
+
+// ---------------------------------------------------------------------------------------------------
+// Repository / RepositoryEntry (`kubectl package repo`: a multi-document YAML index of packages)
+
+export const Repository = defineKind(
+  {
+    group,
+    version,
+    kind: 'Repository',
+    plural: 'repositories',
+    scope: 'Namespaced',
+    description: 'Repository is the header document of a package repository index.',
+  },
+  manifestMetadata,
+  {},
+);
+export type Repository = KindType<typeof Repository>;
+
+export const repositoryEntryData = s.object({
+  image: s.string().description('OCI host/repository and name, e.g. quay.io/xxx/xxx.'),
+  digest: s.string().description('Image digest uniquely identifying this image.'),
+  versions: s.array(s.string()).description('Semver V2 versions that are assigned to the package.'),
+  constraints: s
+    .array(packageManifestConstraint)
+    .optional()
+    .description('Constraints of the package.'),
+  name: s.string().optional().description('Name of the package.'),
+});
+export type RepositoryEntryData = Infer<typeof repositoryEntryData>;
+
+export const RepositoryEntry = defineKind(
+  {
+    group,
+    version,
+    kind: 'RepositoryEntry',
+    plural: 'repositoryentries',
+    scope: 'Namespaced',
+    description: 'RepositoryEntry describes one package image of a repository.',
+  },
+  objectMeta.default({}),
+  { data: repositoryEntryData },
+);
+export type RepositoryEntry = KindType<typeof RepositoryEntry>;

@@ -24,6 +24,8 @@ export const kinds = {
   ClusterObjectTemplate: core.ClusterObjectTemplate,
   PackageManifest: manifests.PackageManifest,
   PackageManifestLock: manifests.PackageManifestLock,
+  Repository: manifests.Repository,
+  RepositoryEntry: manifests.RepositoryEntry,
   GitSync: packsync.GitSync,
   ClusterGitSync: packsync.ClusterGitSync,
 } as const;
