@@ -403,6 +403,53 @@ describe('kinds accept the API reference examples', () => {
   });
 });
 
+describe('the API reference examples verbatim', () => {
+  it("ObjectSet: rejected where Package Operator's own CRD rejects it too", () => {
+    // Generated from +example markers, never validated: its condition-map destination has no prefix,
+    // and its condition lacks the message and time that metav1.Condition requires.
+    const verbatim = parse(`
+apiVersion: package-operator.run/v1alpha1
+kind: ObjectSet
+metadata:
+  name: example
+  namespace: default
+spec:
+  lifecycleState: Active
+  phases:
+  - class: sadipscing
+    name: consetetur
+    objects:
+    - collisionProtection: Prevent
+      conditionMappings:
+      - destinationType: sed
+        sourceType: elitr
+      object:
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: example-deployment
+    slices:
+    - diam
+  previous:
+  - name: previous-revision
+  revision: 42
+  successDelaySeconds: 42
+status:
+  conditions:
+  - reason: Available
+    status: "True"
+    type: Available
+  revision: 42
+`) as unknown;
+    const r = parseObject('ObjectSet', verbatim);
+    expect(r.ok ? [] : r.errors).toEqual([
+      `spec.phases[0].objects[0].conditionMappings[0].destinationType: Invalid value: "sed": should match '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]'`,
+      'status.conditions[0].lastTransitionTime: Required value',
+      'status.conditions[0].message: Required value',
+    ]);
+  });
+});
+
 describe('defaults are applied on parse', () => {
   it('fills Package Operator defaults into an ObjectDeployment', () => {
     const od = mustParseObject('ObjectDeployment', {
