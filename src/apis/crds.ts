@@ -99,7 +99,12 @@ export function crds(): CustomResourceDefinition[] {
 
 /** One CRD as YAML (no document marker): stable bytes, YAML 1.1-safe quoting for kubectl. */
 export function crdYaml(crd: CustomResourceDefinition): string {
-  return stringify(crd, { version: '1.1', lineWidth: 0, minContentWidth: 0 });
+  return stringify(crd, {
+    version: '1.1',
+    lineWidth: 0,
+    minContentWidth: 0,
+    aliasDuplicateObjects: false,
+  });
 }
 
 /** The files of `crds/`: `<group>_<plural>.yaml` (Package Operator's naming), sorted by name. */
