@@ -69,6 +69,7 @@ export {
   customResourceKinds,
   type KindName,
   type KindObject,
+  type KindObjectInput,
   type AnyKindObject,
 } from './registry.js';
 export type { KindDef, PrinterColumn, Scope } from './kind.js';
@@ -82,6 +83,7 @@ export {
   formatPath,
   fieldMessages,
   type Infer,
+  type InferInput,
   type ParseResult,
   type FieldIssue,
 } from './schema.js';

@@ -3,7 +3,14 @@
  * what its CRD says beyond the schema (printer columns, status subresource).
  */
 import type { JSONSchemaProps } from './openapi.js';
-import { s, type Infer, type Schema, type Shape, type ObjectOf } from './schema.js';
+import {
+  s,
+  type Infer,
+  type InputObjectOf,
+  type ObjectOf,
+  type Schema,
+  type Shape,
+} from './schema.js';
 
 export type Scope = 'Namespaced' | 'Cluster';
 
@@ -17,7 +24,7 @@ export interface PrinterColumn {
   priority?: number;
 }
 
-export interface KindDef<T = unknown> {
+export interface KindDef<T = unknown, I = T> {
   group: string;
   version: string;
   /** `group/version`. */
@@ -31,7 +38,7 @@ export interface KindDef<T = unknown> {
   scope: Scope;
   description: string;
   /** The whole object, including `apiVersion`, `kind` and `metadata`. */
-  schema: Schema<T>;
+  schema: Schema<T, true, I, boolean>;
   /** Custom resources only: printer columns and subresources. File formats have no CRD. */
   crd?: {
     printerColumns: readonly PrinterColumn[];
@@ -72,23 +79,26 @@ const rootDescriptions: Record<string, JSONSchemaProps> = {
   metadata: { type: 'object' },
 };
 
-type Root<O extends KindOptions, M extends Schema<unknown, boolean>, S extends Shape> = ObjectOf<
-  {
-    apiVersion: Schema<`${O['group']}/${O['version']}`>;
-    kind: Schema<O['kind']>;
-    metadata: M;
-  } & S
+type RootShape<O extends KindOptions, M extends AnyNode, S extends Shape> = {
+  apiVersion: Schema<`${O['group']}/${O['version']}`, true, `${O['group']}/${O['version']}`, false>;
+  kind: Schema<O['kind'], true, O['kind'], false>;
+  metadata: M;
+} & S;
+type Root<O extends KindOptions, M extends AnyNode, S extends Shape> = ObjectOf<RootShape<O, M, S>>;
+type RootInput<O extends KindOptions, M extends AnyNode, S extends Shape> = InputObjectOf<
+  RootShape<O, M, S>
 >;
+type AnyNode = Shape[string];
 
 /**
  * Defines a kind from its top-level fields (`spec`, `status`, or `objects` for slices). `apiVersion`
  * and `kind` default to the kind's own and reject any other value; `metadata` is `metadata`.
  */
-export function defineKind<
-  const O extends KindOptions,
-  M extends Schema<unknown, boolean>,
-  S extends Shape,
->(options: O, metadata: M, fields: S): KindDef<Root<O, M, S>> {
+export function defineKind<const O extends KindOptions, M extends AnyNode, S extends Shape>(
+  options: O,
+  metadata: M,
+  fields: S,
+): KindDef<Root<O, M, S>, RootInput<O, M, S>> {
   const apiVersion = `${options.group}/${options.version}` as `${O['group']}/${O['version']}`;
   const root = s
     .object({
@@ -102,8 +112,8 @@ export function defineKind<
   const properties = { ...root.openapi.properties, ...rootDescriptions };
   const schema = root.openapiPatch({
     properties: Object.fromEntries(Object.entries(properties).sort(([a], [b]) => (a < b ? -1 : 1))),
-  }) as unknown as Schema<Root<O, M, S>>;
-  const def: KindDef<Root<O, M, S>> = {
+  }) as unknown as Schema<Root<O, M, S>, true, RootInput<O, M, S>, boolean>;
+  const def: KindDef<Root<O, M, S>, RootInput<O, M, S>> = {
     group: options.group,
     version: options.version,
     apiVersion,
@@ -122,7 +132,10 @@ export function defineKind<
 }
 
 /** The object type a kind definition parses to. */
-export type KindType<K> = K extends KindDef<infer T> ? T : never;
+export type KindType<K> = K extends KindDef<infer T, unknown> ? T : never;
+
+/** The object type a writer may give (defaulted and optional fields may be left out). */
+export type KindInput<K> = K extends KindDef<unknown, infer I> ? I : never;
 
 /** Printer column showing a condition's status. */
 export function conditionColumn(type: string, priority?: number): PrinterColumn {

@@ -4,7 +4,7 @@
  */
 import { UserError } from '../errors.js';
 import { parseWith, type ParseResult } from './schema.js';
-import type { KindDef, KindType } from './kind.js';
+import type { KindDef, KindInput, KindType } from './kind.js';
 import * as core from './core-v1alpha1.js';
 import * as manifests from './manifests-v1alpha1.js';
 import * as packsync from './packsync-v1alpha1.js';
@@ -33,6 +33,11 @@ export const kinds = {
 export type KindName = keyof typeof kinds;
 /** The parsed object type of each kind, e.g. `KindObject<'Package'>`. */
 export type KindObject<K extends KindName> = KindType<(typeof kinds)[K]>;
+/**
+ * What a writer of a kind may give, e.g. `KindObjectInput<'ObjectDeployment'>`: fields that have
+ * defaults (and `status`, `apiVersion`, `kind`) may be left out. Parse it to get a `KindObject`.
+ */
+export type KindObjectInput<K extends KindName> = KindInput<(typeof kinds)[K]>;
 /** Any parsed object, discriminated by `kind`. */
 export type AnyKindObject = { [K in KindName]: KindObject<K> }[KindName];
 
@@ -54,7 +59,7 @@ export function parseObject<K extends KindName>(
   kind: K,
   input: unknown,
 ): ParseResult<KindObject<K>> {
-  return parseWith((kinds[kind] as KindDef<KindObject<K>>).schema, input);
+  return parseWith((kinds[kind] as KindDef<KindObject<K>, unknown>).schema, input);
 }
 
 /**

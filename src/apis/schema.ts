@@ -48,17 +48,20 @@ interface Parts {
 
 /**
  * A schema node. `T` is the parsed TypeScript type; `Present` says whether the field is always present
- * after parsing (required or defaulted) or may be absent (`optional()`).
+ * after parsing (required or defaulted) or may be absent (`optional()`). `I` is the type a writer of
+ * the object may give (defaulted fields may be left out), `Required` whether the writer must give it.
  */
-export class Schema<T, Present extends boolean = true> {
+export class Schema<T, Present extends boolean = true, I = T, Required extends boolean = Present> {
   /** The zod schema: parse input with it (or use `parseWith`). */
   readonly zod: z.ZodType<Present extends true ? T : T | undefined>;
   /** The structural OpenAPI v3 schema of this node. */
   readonly openapi: JSONSchemaProps;
   /** Whether the CRD lists this field as required (neither optional nor defaulted). */
   readonly crdRequired: boolean;
-  /** Phantom marker so `Schema<T, true>` and `Schema<T, false>` are distinct types. */
+  /** Phantom markers so the type parameters stay distinct (never set at runtime). */
   declare readonly present: Present;
+  declare readonly input: I;
+  declare readonly required: Required;
   readonly #parts: Parts;
 
   constructor(parts: Parts) {
@@ -78,15 +81,19 @@ export class Schema<T, Present extends boolean = true> {
     this.zod = zod as z.ZodType<Present extends true ? T : T | undefined>;
   }
 
-  #with<P extends boolean = Present>(patch: Partial<Parts>): Schema<T, P> {
-    return new Schema<T, P>({ ...this.#parts, ...patch });
+  #with<P extends boolean = Present, R extends boolean = Required>(
+    patch: Partial<Parts>,
+  ): Schema<T, P, I, R> {
+    return new Schema<T, P, I, R>({ ...this.#parts, ...patch });
   }
 
-  #openapi(patch: JSONSchemaProps): Schema<T, Present> {
+  #openapi(patch: JSONSchemaProps): Schema<T, Present, I, Required> {
     return this.#with({ openapi: { ...this.#parts.openapi, ...patch } });
   }
 
-  #refine(refinement: (value: T, add: (issue: FieldIssue) => void) => void): Schema<T, Present> {
+  #refine(
+    refinement: (value: T, add: (issue: FieldIssue) => void) => void,
+  ): Schema<T, Present, I, Required> {
     return this.#with({ refinements: [...this.#parts.refinements, refinement as Refinement] });
   }
 
@@ -96,26 +103,26 @@ export class Schema<T, Present extends boolean = true> {
     }
   }
 
-  description(text: string): Schema<T, Present> {
+  description(text: string): Schema<T, Present, I, Required> {
     return this.#openapi({ description: text });
   }
 
   /** The field may be absent; the CRD does not require it. */
-  optional(): Schema<T, false> {
-    return this.#with<false>({ mode: { kind: 'optional' } });
+  optional(): Schema<T, false, I, false> {
+    return this.#with<false, false>({ mode: { kind: 'optional' } });
   }
 
   /** Absent (or null) becomes `value`, parsed through this schema; the CRD gets `default`. */
-  default(value: DeepPartial<T>): Schema<T, true> {
+  default(value: I): Schema<T, true, I, false> {
     // A default must itself be valid: fail at definition time, not at parse time.
-    this.#with<true>({ mode: { kind: 'required' } }).zod.parse(value);
-    return this.#with<true>({
+    this.#with<true, true>({ mode: { kind: 'required' } }).zod.parse(value);
+    return this.#with<true, false>({
       mode: { kind: 'default', value },
       openapi: { ...this.#parts.openapi, default: structuredClone(value) },
     });
   }
 
-  minLength(n: number): Schema<T, Present> {
+  minLength(n: number): Schema<T, Present, I, Required> {
     this.#expect('string', 'minLength');
     return this.#openapi({ minLength: n }).#refine((v, add) => {
       if (typeof v === 'string' && [...v].length < n)
@@ -123,7 +130,7 @@ export class Schema<T, Present extends boolean = true> {
     });
   }
 
-  maxLength(n: number): Schema<T, Present> {
+  maxLength(n: number): Schema<T, Present, I, Required> {
     this.#expect('string', 'maxLength');
     return this.#openapi({ maxLength: n }).#refine((v, add) => {
       if (typeof v === 'string' && [...v].length > n) add({ message: fieldMessages.tooLong(n) });
@@ -131,7 +138,7 @@ export class Schema<T, Present extends boolean = true> {
   }
 
   /** An ECMAScript/RE2-compatible regular expression, unanchored like OpenAPI's `pattern`. */
-  pattern(source: string): Schema<T, Present> {
+  pattern(source: string): Schema<T, Present, I, Required> {
     this.#expect('string', 'pattern');
     const re = new RegExp(source, 'u');
     return this.#openapi({ pattern: source }).#refine((v, add) => {
@@ -140,7 +147,7 @@ export class Schema<T, Present extends boolean = true> {
     });
   }
 
-  minimum(n: number): Schema<T, Present> {
+  minimum(n: number): Schema<T, Present, I, Required> {
     this.#expect('integer', 'minimum');
     return this.#openapi({ minimum: n }).#refine((v, add) => {
       if (typeof v === 'number' && v < n)
@@ -148,7 +155,7 @@ export class Schema<T, Present extends boolean = true> {
     });
   }
 
-  maximum(n: number): Schema<T, Present> {
+  maximum(n: number): Schema<T, Present, I, Required> {
     this.#expect('integer', 'maximum');
     return this.#openapi({ maximum: n }).#refine((v, add) => {
       if (typeof v === 'number' && v > n)
@@ -156,7 +163,7 @@ export class Schema<T, Present extends boolean = true> {
     });
   }
 
-  minItems(n: number): Schema<T, Present> {
+  minItems(n: number): Schema<T, Present, I, Required> {
     this.#expect('array', 'minItems');
     return this.#openapi({ minItems: n }).#refine((v, add) => {
       if (Array.isArray(v) && v.length < n)
@@ -164,7 +171,7 @@ export class Schema<T, Present extends boolean = true> {
     });
   }
 
-  maxItems(n: number): Schema<T, Present> {
+  maxItems(n: number): Schema<T, Present, I, Required> {
     this.#expect('array', 'maxItems');
     return this.#openapi({ maxItems: n }).#refine((v, add) => {
       if (Array.isArray(v) && v.length > n) add({ message: fieldMessages.tooMany(v.length, n) });
@@ -175,7 +182,10 @@ export class Schema<T, Present extends boolean = true> {
    * `x-kubernetes-list-type`. `map` lists must name their keys (required or defaulted scalar fields of
    * the items); parsing rejects duplicate keys, as the API server does. `set` rejects duplicate items.
    */
-  listType(type: 'atomic' | 'set' | 'map', keys?: readonly string[]): Schema<T, Present> {
+  listType(
+    type: 'atomic' | 'set' | 'map',
+    keys?: readonly string[],
+  ): Schema<T, Present, I, Required> {
     this.#expect('array', 'listType');
     if ((type === 'map') !== (keys !== undefined && keys.length > 0)) {
       throw new Error('schema builder: listType map needs keys, and only map takes keys');
@@ -203,13 +213,13 @@ export class Schema<T, Present extends boolean = true> {
   }
 
   /** `x-kubernetes-map-type` on an object or map node. */
-  mapType(type: 'atomic' | 'granular'): Schema<T, Present> {
+  mapType(type: 'atomic' | 'granular'): Schema<T, Present, I, Required> {
     this.#expect('object', 'mapType');
     return this.#openapi({ 'x-kubernetes-map-type': type });
   }
 
   /** Keep unknown fields (`x-kubernetes-preserve-unknown-fields`); zod passes them through. */
-  preserveUnknown(): Schema<T, Present> {
+  preserveUnknown(): Schema<T, Present, I, Required> {
     this.#expect('object', 'preserveUnknown');
     return this.#with({
       loose: true,
@@ -221,7 +231,7 @@ export class Schema<T, Present extends boolean = true> {
    * A complete Kubernetes object embedded in this field (`x-kubernetes-embedded-resource`): unknown
    * fields are kept; `apiVersion` and `kind` are required, as the API server requires them.
    */
-  embeddedResource(): Schema<T, Present> {
+  embeddedResource(): Schema<T, Present, I, Required> {
     this.#expect('object', 'embeddedResource');
     return this.#with({
       loose: true,
@@ -243,20 +253,20 @@ export class Schema<T, Present extends boolean = true> {
   }
 
   /** CEL rules for the CRD (`x-kubernetes-validations`). Not evaluated by zod. */
-  validations(rules: readonly ValidationRule[]): Schema<T, Present> {
+  validations(rules: readonly ValidationRule[]): Schema<T, Present, I, Required> {
     const existing = this.#parts.openapi['x-kubernetes-validations'] ?? [];
     return this.#openapi({ 'x-kubernetes-validations': [...existing, ...rules] });
   }
 
   /** A zod-only check (the CRD cannot express it, or expresses it with `validations`). */
-  check(fn: (value: T) => readonly FieldIssue[]): Schema<T, Present> {
+  check(fn: (value: T) => readonly FieldIssue[]): Schema<T, Present, I, Required> {
     return this.#refine((v, add) => {
       for (const issue of fn(v)) add(issue);
     });
   }
 
   /** Escape hatch: merge raw OpenAPI properties into this node (the zod side is unchanged). */
-  openapiPatch(patch: JSONSchemaProps): Schema<T, Present> {
+  openapiPatch(patch: JSONSchemaProps): Schema<T, Present, I, Required> {
     return this.#openapi(patch);
   }
 }
@@ -264,24 +274,33 @@ export class Schema<T, Present extends boolean = true> {
 // ---------------------------------------------------------------------------------------------------
 // Types
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any node, whatever its parsed type
-export type AnySchema = Schema<any, boolean>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any node, whatever its types
+export type AnySchema = Schema<any, boolean, any, boolean>;
 
 /** The parsed TypeScript type of a schema node (like `z.infer` of its `.zod`). */
 export type Infer<S> =
-  S extends Schema<infer T, infer P> ? (P extends true ? T : T | undefined) : never;
+  S extends Schema<infer T, infer P, unknown, boolean>
+    ? P extends true
+      ? T
+      : T | undefined
+    : never;
+
+/** What a writer may give for a schema node: defaulted and optional fields may be left out. */
+export type InferInput<S> =
+  S extends Schema<unknown, boolean, infer I, infer R>
+    ? R extends true
+      ? I
+      : I | undefined
+    : never;
 
 export type Shape = Record<string, AnySchema>;
 
-/** What a default may leave out: fields that are themselves defaulted or optional (checked when defined). */
-export type DeepPartial<T> = T extends readonly (infer U)[]
-  ? DeepPartial<U>[]
-  : T extends object
-    ? { [K in keyof T]?: DeepPartial<T[K]> }
-    : T;
-
 type PresentKeys<S extends Shape> = {
-  [K in keyof S]: S[K] extends Schema<unknown, true> ? K : never;
+  [K in keyof S]: S[K] extends Schema<unknown, true, unknown, boolean> ? K : never;
+}[keyof S];
+
+type RequiredKeys<S extends Shape> = {
+  [K in keyof S]: S[K] extends Schema<unknown, boolean, unknown, true> ? K : never;
 }[keyof S];
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
@@ -292,11 +311,20 @@ export type ObjectOf<S extends Shape> = Simplify<
   }
 >;
 
+export type InputObjectOf<S extends Shape> = Simplify<
+  { [K in RequiredKeys<S>]: InferInput<S[K]> } & {
+    [K in Exclude<keyof S, RequiredKeys<S>>]?: InferInput<S[K]>;
+  }
+>;
+
 // ---------------------------------------------------------------------------------------------------
 // Constructors
 
-function node<T>(core: (loose: boolean) => z.ZodType, openapi: JSONSchemaProps): Schema<T> {
-  return new Schema<T>({
+function node<T, I = T>(
+  core: (loose: boolean) => z.ZodType,
+  openapi: JSONSchemaProps,
+): Schema<T, true, I, true> {
+  return new Schema<T, true, I, true>({
     core,
     loose: false,
     refinements: [],
@@ -380,17 +408,27 @@ export const s = {
       'x-kubernetes-int-or-string': true,
     }),
 
-  array: <I extends Schema<unknown, true>>(item: I): Schema<Infer<I>[]> =>
-    node<Infer<I>[]>(() => z.array(item.zod), { type: 'array', items: item.openapi }),
-
-  /** A map with string keys (`additionalProperties`). */
-  map: <V extends Schema<unknown, true>>(value: V): Schema<Record<string, Infer<V>>> =>
-    node<Record<string, Infer<V>>>(() => z.record(z.string(), value.zod), {
-      type: 'object',
-      additionalProperties: value.openapi,
+  array: <E extends Schema<unknown, true, unknown, boolean>>(
+    item: E,
+  ): Schema<Infer<E>[], true, NonNullable<InferInput<E>>[]> =>
+    node<Infer<E>[], NonNullable<InferInput<E>>[]>(() => z.array(item.zod), {
+      type: 'array',
+      items: item.openapi,
     }),
 
-  object: <S extends Shape>(shape: S): Schema<ObjectOf<S>> => {
+  /** A map with string keys (`additionalProperties`). */
+  map: <V extends Schema<unknown, true, unknown, boolean>>(
+    value: V,
+  ): Schema<Record<string, Infer<V>>, true, Record<string, NonNullable<InferInput<V>>>> =>
+    node<Record<string, Infer<V>>, Record<string, NonNullable<InferInput<V>>>>(
+      () => z.record(z.string(), value.zod),
+      {
+        type: 'object',
+        additionalProperties: value.openapi,
+      },
+    ),
+
+  object: <S extends Shape>(shape: S): Schema<ObjectOf<S>, true, InputObjectOf<S>> => {
     const properties: Record<string, JSONSchemaProps> = {};
     const required: string[] = [];
     for (const [key, field] of Object.entries(shape)) {
@@ -401,7 +439,7 @@ export const s = {
     if (required.length > 0) openapi.required = required.sort();
     if (Object.keys(properties).length > 0) openapi.properties = sortedKeys(properties);
     const zodShape = Object.fromEntries(Object.entries(shape).map(([k, f]) => [k, f.zod]));
-    return node<ObjectOf<S>>(
+    return node<ObjectOf<S>, InputObjectOf<S>>(
       (loose) => z.preprocess(dropNulls, loose ? z.looseObject(zodShape) : z.object(zodShape)),
       openapi,
     );
@@ -481,7 +519,10 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 }
 
 /** Parses `input` with a schema node: the typed value with defaults applied, or `path: message` errors. */
-export function parseWith<T>(schema: Schema<T>, input: unknown): ParseResult<T> {
+export function parseWith<T>(
+  schema: Schema<T, true, unknown, boolean>,
+  input: unknown,
+): ParseResult<T> {
   const r = schema.zod.safeParse(input, { reportInput: true });
   if (r.success) return { ok: true, value: r.data };
   return { ok: false, errors: formatIssues(r.error.issues) };

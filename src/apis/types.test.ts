@@ -1,11 +1,13 @@
 // Compile-time checks of the inferred types other modules program against (tsc runs on tests too).
-import { describe, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { parseObject } from './index.js';
 import type {
   ClusterGitSync,
   CollisionProtection,
   Condition,
   GitSync,
   KindObject,
+  KindObjectInput,
   KubeObject,
   ObjectDeployment,
   ObjectSet,
@@ -38,5 +40,37 @@ describe('inferred types', () => {
     expectTypeOf<Obj['object']>().toEqualTypeOf<KubeObject>();
     expectTypeOf<Obj['collisionProtection']>().toEqualTypeOf<CollisionProtection>();
     expectTypeOf<Condition['status']>().toEqualTypeOf<'True' | 'False' | 'Unknown'>();
+  });
+
+  it('let writers leave out what has a default, and nothing else', () => {
+    // status, apiVersion, kind, revisionHistoryLimit, collisionProtection and the probe status all
+    // have defaults: a writer may leave them out and the parser fills them in.
+    const od: KindObjectInput<'ObjectDeployment'> = {
+      metadata: { name: 'nginx' },
+      spec: {
+        selector: { matchLabels: { app: 'nginx' } },
+        template: {
+          metadata: { labels: { app: 'nginx' } },
+          spec: {
+            phases: [
+              { name: 'deploy', objects: [{ object: { apiVersion: 'v1', kind: 'ConfigMap' } }] },
+            ],
+            availabilityProbes: [
+              {
+                probes: [{ condition: { type: 'Available' } }],
+                selector: { kind: { group: 'apps', kind: 'Deployment' } },
+              },
+            ],
+          },
+        },
+      },
+    };
+    const parsed = parseObject('ObjectDeployment', od);
+    expect(parsed.ok && parsed.value.spec.revisionHistoryLimit).toBe(10);
+    expectTypeOf<undefined>().toExtend<KindObjectInput<'ObjectDeployment'>['status']>();
+    expectTypeOf<undefined>().not.toExtend<KindObjectInput<'ObjectDeployment'>['spec']>();
+    // @ts-expect-error -- spec.selector has no default: a writer must give it.
+    const missing: KindObjectInput<'ObjectDeployment'> = { spec: { template: od.spec.template } };
+    expect(parseObject('ObjectDeployment', missing).ok).toBe(false);
   });
 });
