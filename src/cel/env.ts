@@ -71,6 +71,30 @@ const engineTypes: Record<CelVariableType, string> = {
   'optional(dyn)': 'optional<dyn>',
 };
 
+/** CEL's reserved words (cel-spec "Syntax"): never usable as identifiers. */
+const reservedWords = new Set([
+  'as',
+  'break',
+  'const',
+  'continue',
+  'else',
+  'for',
+  'function',
+  'if',
+  'import',
+  'let',
+  'loop',
+  'package',
+  'namespace',
+  'return',
+  'var',
+  'void',
+  'while',
+  // The engine also refuses these two as names.
+  '__proto__',
+  'prototype',
+]);
+
 let baseEnv: Environment | undefined;
 
 /** The environment with every function registered; cloned (never changed) per variable set. */
@@ -181,6 +205,9 @@ export class CelEnvironment {
       limits: { maxDepth: this.#limits.maxDepth, maxAstNodes: this.#limits.maxAstNodes },
     });
     for (const [name, type] of Object.entries(spec.variables)) {
+      // cel-go rejects reserved words (`package`, `as`, ...) as identifiers at parse time, so such
+      // a variable is declared but can never be referenced; the engine refuses to declare it.
+      if (reservedWords.has(name)) continue;
       env.registerVariable(name, engineTypes[type]);
     }
     meterEvaluator(engineInternals(env).evaluator, this.#budget);
@@ -296,7 +323,7 @@ function celGoSummary(e: EngineError, syntax: boolean): string {
     const name = summary.replace(/^Unknown variable: /, '');
     return `undeclared reference to '${name}' (in container '')`;
   }
-  if (syntax) return `Syntax error: ${lowerFirst(summary)}`;
+  if (syntax && e.code !== 'reserved_identifier') return `Syntax error: ${lowerFirst(summary)}`;
   return lowerFirst(summary);
 }
 
