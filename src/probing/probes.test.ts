@@ -151,7 +151,7 @@ describe('FieldsEqualProbe', () => {
       { status: 'True', messages: ['".spec.fieldA" == ".spec.fieldB"'] },
     ],
   ])('%s', (_name, spec, expected) => {
-    expect(probe.probe({ spec } as KubeObject)).toEqual(expected);
+    expect(probe.probe({ spec })).toEqual(expected);
   });
 
   it('follows dotted paths without indexing', () => {
