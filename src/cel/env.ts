@@ -252,19 +252,25 @@ export class CelEnvironment {
   }
 }
 
+/** True for parser nodes (they carry `op` and `args`). */
+function isNode(v: unknown): v is { op: unknown; args: unknown } {
+  return typeof v === 'object' && v !== null && 'op' in v && 'args' in v;
+}
+
 /** Every identifier the parsed expression refers to (variables and comprehension variables). */
 function identifiersOf(ast: unknown): Set<string> {
   const found = new Set<string>();
-  const seen = new Set<object>();
-  const visit = (node: unknown): void => {
-    if (typeof node !== 'object' || node === null || seen.has(node)) return;
-    seen.add(node);
-    const n = node as { op?: unknown; args?: unknown };
-    if (n.op === 'id' && typeof n.args === 'string') found.add(n.args);
-    const children = n.op === undefined ? node : n.args;
-    if (Array.isArray(children)) children.forEach(visit);
-    else if (typeof children === 'object' && children !== null)
-      Object.values(children).forEach(visit);
+  // Children are nodes, arrays of nodes (arguments, map entries) or a comprehension's record of
+  // nodes; anything else hanging off a node (checker contexts, types) is not part of the expression.
+  const visit = (child: unknown): void => {
+    if (Array.isArray(child)) {
+      child.forEach(visit);
+    } else if (isNode(child)) {
+      if (child.op === 'id' && typeof child.args === 'string') found.add(child.args);
+      visit(child.args);
+    } else if (typeof child === 'object' && child !== null) {
+      for (const v of Object.values(child)) if (isNode(v)) visit(v);
+    }
   };
   visit(ast);
   return found;

@@ -26,13 +26,16 @@ const operandStarters = new Set([
   '|',
 ]);
 
+const maybeLeadingDot = /(?:^|[\s([{,:?!\-+*/%<>=&|])\.[A-Za-z_]/;
+
 /**
  * Replaces each root-scope dot (`.config` at the start of an operand) with a space, keeping every
  * other character at its offset so error positions still point into the user's text. String
  * literals (raw, bytes, triple-quoted) and `//` comments are skipped.
  */
 export function stripLeadingDots(expr: string): string {
-  if (!expr.includes('.')) return expr;
+  // Fast path: no dot that could start an operand (after an operator, bracket or space).
+  if (!maybeLeadingDot.test(expr)) return expr;
   let out: string[] | undefined;
   // The last significant character outside literals and comments; '' at the start.
   let prev = '';
