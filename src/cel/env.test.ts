@@ -150,6 +150,11 @@ describe('Kubernetes list library', () => {
     ['[1, 2, 1].lastIndexOf(1)', 2],
     ['[1, 2].indexOf(3)', -1],
     ['[[1], [2]].indexOf([2])', 1],
+    // results of dyn receivers compare with doubles without checker ambiguity
+    ['self.l.sum() == 9.0', true],
+    ['self.l.max() == 5.0', true],
+    ['[1, 2].sum() == 3.0', true],
+    ['self.l.min() < 1.5', true],
   ])('%s', (expr, expected) => {
     expect(run(expr, { l: [4, 5, 0] })).toEqual(expected);
   });
