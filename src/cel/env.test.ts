@@ -345,3 +345,10 @@ describe('value conversion', () => {
     expect(fromCel(2n ** 70n)).toBe(2n ** 70n);
   });
 });
+
+describe('engine plumbing', () => {
+  it('does not expose the internal capture function to expressions', () => {
+    const out = (compile('__packsync_engine__()', selfSpec) as Program).eval({ self: {} });
+    expect(out).toBeInstanceOf(CelEvalError);
+  });
+});
