@@ -10,3 +10,5 @@ export type { FuncMap } from './funcs/registry.js';
 export type { Limits, MissingKey, ParseOptions, ExecOptions, TemplateSet } from './api.js';
 export { defaultLimits } from './api.js';
 export { defineFunc } from './funcs/registry.js';
+export { parseTemplates } from './template.js';
+export { formatValue, formatFloat, sprint, sprintf, sprintln, quote, quoteASCII } from './fmt.js';

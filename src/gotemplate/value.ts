@@ -504,3 +504,23 @@ export function decodeRune(b: Uint8Array, i: number): [number, number] {
   }
   return [0xfffd, 1];
 }
+
+/** Go's zero value of a type given by name (nil for interfaces and pointers). */
+export function zeroValue(goType: string): GoValue {
+  switch (goType) {
+    case 'string':
+      return '';
+    case 'bool':
+      return false;
+    case 'float64':
+    case 'float32':
+      return 0;
+    default:
+      break;
+  }
+  if (isIntKind(goType)) return goInt(0, goType);
+  if (goType === '[]uint8') return new Uint8Array(0);
+  if (goType.startsWith('[]')) return typedSlice(goType, []);
+  if (goType.startsWith('map[')) return typedMap(goType, newMap());
+  return null;
+}
