@@ -68,18 +68,46 @@ export interface FuncEntry {
   readonly builtin: boolean;
 }
 
-export type ResolvedFuncs = ReadonlyMap<string, FuncEntry>;
+/** Function lookup: the given FuncMaps (later ones win) over the builtins, like Go's
+ *  execFuncs-then-builtins order. No copying, so building one per parse or execute is free. */
+export class ResolvedFuncs {
+  private readonly layers: readonly FuncMap[];
+  private readonly cache = new Map<string, FuncEntry | null>();
 
-/** Builtins first, then user functions (which win, like Go's execFuncs lookup). */
-export function resolveFuncs(funcs: FuncMap | undefined, base?: ResolvedFuncs): ResolvedFuncs {
-  const m = new Map<string, FuncEntry>(base ?? []);
-  if (base === undefined) {
-    for (const [k, fn] of Object.entries(builtins)) m.set(k, { fn, builtin: true });
+  constructor(layers: readonly (FuncMap | undefined)[]) {
+    this.layers = layers.filter((l): l is FuncMap => l !== undefined).reverse();
   }
-  if (funcs !== undefined) {
-    for (const [k, fn] of Object.entries(funcs)) m.set(k, { fn, builtin: false });
+
+  with(funcs: FuncMap | undefined): ResolvedFuncs {
+    if (funcs === undefined) return this;
+    return new ResolvedFuncs([...[...this.layers].reverse(), funcs]);
   }
-  return m;
+
+  get(name: string): FuncEntry | undefined {
+    const hit = this.cache.get(name);
+    if (hit !== undefined) return hit ?? undefined;
+    let found: FuncEntry | null = null;
+    for (const layer of this.layers) {
+      if (Object.hasOwn(layer, name)) {
+        found = { fn: layer[name]!, builtin: false };
+        break;
+      }
+    }
+    if (found === null && Object.hasOwn(builtins, name)) {
+      found = { fn: builtins[name]!, builtin: true };
+    }
+    this.cache.set(name, found);
+    return found ?? undefined;
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+}
+
+/** User functions over the builtins. */
+export function resolveFuncs(funcs: FuncMap | undefined): ResolvedFuncs {
+  return new ResolvedFuncs([funcs]);
 }
 
 function byteColumn(text: string, pos: number): [number, number] {
@@ -92,7 +120,7 @@ function byteColumn(text: string, pos: number): [number, number] {
 
 /** Thrown inside a function call when the JS stack runs out, turned into a limit error. */
 function isStackOverflow(err: unknown): boolean {
-  return err instanceof RangeError && /call stack/i.test(err.message);
+  return err instanceof RangeError && err.message.includes('call stack');
 }
 
 export class ExecState implements CallEnv {
@@ -127,20 +155,22 @@ export class ExecState implements CallEnv {
 
   // --- errors
 
-  errorf(msg: string): never {
+  /** Go's error text: `template: <file>:<line>:<col>: executing "<name>" at <<node>>: <msg>`. */
+  located(msg: string): string {
     const name = this.tmplName;
     const node = this.node;
-    if (node === null) throw new TemplateExecError(`template: ${name}: ${msg}`, name);
+    if (node === null) return `template: ${name}: ${msg}`;
     const [line, col] = byteColumn(node.src.text, node.pos);
     const location = `${node.src.parseName}:${line}:${col}`;
-    throw new TemplateExecError(
-      `template: ${location}: executing ${quote(name)} at <${nodeString(node)}>: ${msg}`,
-      name,
-    );
+    return `template: ${location}: executing ${quote(name)} at <${nodeString(node)}>: ${msg}`;
+  }
+
+  errorf(msg: string): never {
+    throw new TemplateExecError(this.located(msg), this.tmplName);
   }
 
   limitError(kind: 'steps' | 'output' | 'depth', msg: string): never {
-    throw new TemplateLimitError(`template: ${this.tmplName}: ${msg}`, this.tmplName, kind);
+    throw new TemplateLimitError(this.located(msg), this.tmplName, kind);
   }
 
   step(): void {
@@ -364,7 +394,6 @@ export class ExecState implements CallEnv {
         }
       } else if (val instanceof GoInt) {
         if (nDecl > 1) {
-          this.node = r;
           this.errorf(`can't use ${formatValue(val)} to iterate over more than one variable`);
         }
         if (val.value > 0n) {
@@ -393,7 +422,6 @@ export class ExecState implements CallEnv {
           }
         }
       } else if (val !== undefined && val !== null) {
-        this.node = r;
         this.errorf(`range can't iterate over ${formatValue(val)}`);
       }
       this.dotIface = savedDotIface;

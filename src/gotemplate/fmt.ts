@@ -140,14 +140,64 @@ function fmtF(neg: boolean, g: Digits, prec: number): string {
   return s;
 }
 
+/** strconv's %x / %X float format: `0x1.8p+00`. */
+function formatHexFloat(x: number, upper: boolean, prec: number): string {
+  const neg = x < 0 || Object.is(x, -0);
+  x = Math.abs(x);
+  let mant = 0n;
+  let exp = 0;
+  if (x !== 0) {
+    const buf = new DataView(new ArrayBuffer(8));
+    buf.setFloat64(0, x);
+    const hi = buf.getUint32(0);
+    const bexp = (hi >>> 20) & 0x7ff;
+    mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(buf.getUint32(4));
+    if (bexp === 0) exp = -1074 + 52;
+    else {
+      mant |= 1n << 52n;
+      exp = bexp - 1075 + 52;
+    }
+    mant <<= 8n; // leading bit at 60
+    while ((mant & (1n << 60n)) === 0n) {
+      mant <<= 1n;
+      exp--;
+    }
+    if (prec >= 0 && prec < 15) {
+      const shift = BigInt(60 - 4 * prec);
+      const extra = mant & ((1n << shift) - 1n);
+      const half = 1n << (shift - 1n);
+      mant >>= shift;
+      if (extra > half || (extra === half && (mant & 1n) === 1n)) mant++;
+      mant <<= shift;
+      if ((mant & (1n << 61n)) !== 0n) {
+        mant >>= 1n;
+        exp++;
+      }
+    }
+  }
+  let frac = (mant & ((1n << 60n) - 1n)).toString(16).padStart(15, '0');
+  if (prec < 0) frac = frac.replace(/0+$/, '');
+  else frac = frac.slice(0, prec).padEnd(prec, '0');
+  let s = (neg ? '-' : '') + '0x' + (mant === 0n ? '0' : '1');
+  if (frac.length > 0) s += '.' + frac;
+  const e = Math.abs(exp);
+  s += 'p' + (exp < 0 ? '-' : '+') + (e < 10 ? '0' : '') + String(e);
+  return upper ? s.toUpperCase() : s;
+}
+
 /**
- * strconv.FormatFloat(x, fmt, prec, 64) for fmt in e E f g G (prec -1 = shortest).
+ * strconv.FormatFloat(x, fmt, prec, 64) for fmt in e E f g G x X (prec -1 = shortest).
  * `formatFloat(1e6, 'g', -1)` is `1e+06`; `formatFloat(2.5, 'f', 0)` is `2`.
  */
-export function formatFloat(x: number, fmt: 'e' | 'E' | 'f' | 'g' | 'G', prec: number): string {
+export function formatFloat(
+  x: number,
+  fmt: 'e' | 'E' | 'f' | 'g' | 'G' | 'x' | 'X',
+  prec: number,
+): string {
   if (Number.isNaN(x)) return 'NaN';
   if (x === Infinity) return '+Inf';
   if (x === -Infinity) return '-Inf';
+  if (fmt === 'x' || fmt === 'X') return formatHexFloat(x, fmt === 'X', prec);
   const neg = x < 0 || Object.is(x, -0);
   const shortest = prec < 0;
   let g: Digits;
@@ -489,6 +539,7 @@ class Printer {
         return this.fmtFloatPrec(v, verb, -1);
       case 'x':
       case 'X':
+        return this.fmtFloatPrec(v, verb, -1);
       case 'b':
         return this.fmtFloatPrec(v, 'g', -1); // rare; printed in decimal
       case 'f':
@@ -502,7 +553,7 @@ class Printer {
     }
   }
 
-  fmtFloatPrec(v: number, verb: 'e' | 'E' | 'f' | 'g' | 'G', prec: number): void {
+  fmtFloatPrec(v: number, verb: 'e' | 'E' | 'f' | 'g' | 'G' | 'x' | 'X', prec: number): void {
     if (this.precPresent) prec = this.prec;
     let num =
       prec < 0 && verb === 'g' && Number.isInteger(v) && Math.abs(v) < 1e6 && !Object.is(v, -0)
@@ -520,10 +571,10 @@ class Printer {
     }
     if (this.sharp) {
       let digits = 0;
-      if (verb === 'g' || verb === 'G') digits = prec === -1 ? 6 : prec;
+      if (verb === 'g' || verb === 'G' || verb === 'x') digits = prec === -1 ? 6 : prec;
       let tail = '';
       let body = num;
-      const ei = body.search(/[eE]/);
+      const ei = verb === 'x' || verb === 'X' ? body.search(/[pP]/) : body.search(/[eE]/);
       if (ei >= 0) {
         tail = body.slice(ei);
         body = body.slice(0, ei);

@@ -45,7 +45,7 @@ class ParsedSet implements TemplateSet {
     }
     const limits: Limits =
       opts?.limits === undefined ? defaultLimits : { ...defaultLimits, ...opts.limits };
-    const funcs = opts?.funcs === undefined ? this.funcs : resolveFuncs(opts.funcs, this.funcs);
+    const funcs = this.funcs.with(opts?.funcs);
     const state = new ExecState(this.trees, funcs, missingKeyMode(opts?.missingkey), limits, name);
     try {
       state.run(tree, data === null ? undefined : data);
