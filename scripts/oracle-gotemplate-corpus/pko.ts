@@ -53,6 +53,7 @@ const toYAMLs = [
   '{{ toYAML "\\ttab first" }} {{ toYAML "ends with colon:" }} {{ toYAML "0.5" }} {{ toYAML ".5" }} {{ toYAML "1." }}',
   'spec:\n  template:\n    {{- toYAML .nested | nindent 4 }}',
   '{{ toYAML (list 100000 1000000 123456789 0.1 1e-7 12345678901234567890) }}',
+  '{{ toYAML "a\\n\\n" }}|{{ toYAML (list "x" "a\\n\\n") }}|{{ toYAML (dict "k" "a\\n") }}|',
 ];
 
 const fromYAMLs = [

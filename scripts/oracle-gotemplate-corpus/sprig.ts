@@ -1,4 +1,8 @@
-/** Every sprig function of Package Operator's allow-list, with edge values. Context: `std`. */
+/**
+ * Every sprig function of Package Operator's allow-list, with edge values. Context: `std`.
+ * Left out: results that are not valid UTF-8 (`b64dec "/w=="`), which our value model keeps as
+ * U+FFFD text (see src/gotemplate/value.ts).
+ */
 import type { CorpusCase } from './types.js';
 
 const bySprigFunction: Record<string, string[]> = {
@@ -229,6 +233,7 @@ const bySprigFunction: Record<string, string[]> = {
     '{{ float64 "1_000.5" }} {{ float64 ".5" }} {{ float64 "-0" }}',
     '{{ float64 .list }}',
     '{{ float64 "NaN" }}',
+    '{{ float64 "1__0" }} {{ float64 "_1" }} {{ float64 "1_.5" }} {{ float64 "1e1_0" }}',
   ],
   seq: [
     '{{ seq 5 }}',
@@ -529,7 +534,8 @@ const bySprigFunction: Record<string, string[]> = {
     '{{ b64dec "!!!" }}',
     '{{ b64dec "" }}|',
     '{{ b64dec "aMOpbGxv" }}',
-    '{{ b64dec "/w==" | len }}',
+    '{{ b64dec "aMOp" | len }}',
+    '{{ b64dec "aGVsb" }}|{{ b64dec "aGVsbG8=x" }}|{{ b64dec "aG=sbG8=" }}|{{ b64dec "aGVs\\nbG8=" }}',
   ],
   b32enc: ['{{ b32enc "hello" }} {{ b32enc "" }}| {{ b32enc "é" }}'],
   b32dec: ['{{ b32dec "NBSWY3DP" }}', '{{ b32dec "nbswy3dp" }}', '{{ b32dec "NBSWY3D" }}'],
