@@ -12,7 +12,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { join, resolve } from 'node:path';
 import { pkoFuncs } from '../src/gotemplate/funcs/index.js';
 import { fromJSON, parseTemplates } from '../src/gotemplate/index.js';
 
@@ -196,11 +196,11 @@ function buildContext(): unknown {
 function findOracle(): string | undefined {
   const fromEnv = process.env['GOTEMPLATE_ORACLE'];
   if (fromEnv !== undefined && existsSync(fromEnv)) return fromEnv;
-  const src = path.resolve(import.meta.dirname, '../../shared/tools/gotemplate-oracle');
+  const src = resolve(import.meta.dirname, '../../shared/tools/gotemplate-oracle');
   const hasGo = spawnSync('go', ['version']).status === 0;
   if (!hasGo || !existsSync('/usr/share/gocode/src/github.com/Masterminds/sprig')) return undefined;
-  const out = path.join(mkdtempSync(path.join(tmpdir(), 'gotemplate-oracle-')), 'oracle');
-  execFileSync('bash', [path.join(src, 'build.sh'), out], { stdio: 'ignore' });
+  const out = join(mkdtempSync(join(tmpdir(), 'gotemplate-oracle-')), 'oracle');
+  execFileSync('bash', [join(src, 'build.sh'), out], { stdio: 'ignore' });
   return out;
 }
 
