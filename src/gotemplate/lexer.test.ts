@@ -104,7 +104,6 @@ describe('lexer', () => {
     ['{{ .a', 'unclosed action'],
     ['{{ ( }}', 'unclosed left paren'],
     ['{{ ) }}', "unexpected right paren U+0029 ')'"],
-    ['{{ # }}', 'unexpected <#> in command'],
     ['{{ 3k }}', 'bad number syntax: "3k"'],
     ['{{ \u00e9\u0301 }}', "bad character U+0301 '\u0301'"],
   ])('reports %j', (text, message) => {
