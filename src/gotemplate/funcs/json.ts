@@ -100,6 +100,8 @@ const simpleEscapes: Record<string, string> = {
 /** A Go-flavoured JSON reader (a class, not closures: it runs per fromJson call). */
 class JsonReader {
   i = 0;
+  /** Go reports a number out of float64 range after decoding the rest. */
+  rangeError: string | undefined;
   constructor(readonly text: string) {}
 
   ws(): void {
@@ -181,24 +183,47 @@ class JsonReader {
     for (let k = 1; k < word.length; k++) {
       this.i++;
       if (this.text[this.i] !== word[k])
-        this.bad(`in literal ${word} (expecting ${quoteChar(word[k]!)})`);
+        this.badChar(this.text[this.i], `in literal ${word} (expecting ${quoteChar(word[k]!)})`);
     }
     this.i++;
     return val;
   }
 
+  badChar(c: string | undefined, context: string): never {
+    throw new Error(`invalid character ${quoteChar(c ?? ' ')} ${context}`);
+  }
+
+  /** A number, scanned like Go's JSON scanner (its error texts included). */
   number(): GoValue {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.i));
-    if (!m) {
-      this.i++;
-      this.bad('in numeric literal');
+    const t = this.text;
+    const start = this.i;
+    const digit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+    let i = this.i;
+    if (t[i] === '-') {
+      i++;
+      if (!digit(t[i])) this.badChar(t[i], 'in numeric literal');
     }
-    this.i += m[0].length;
-    if (this.i < this.text.length && /[.eE]/.test(this.text[this.i]!)) {
-      this.i++;
-      this.bad('in numeric literal');
+    if (t[i] === '0') i++;
+    else while (digit(t[i])) i++;
+    if (t[i] === '.') {
+      i++;
+      if (!digit(t[i])) this.badChar(t[i], 'after decimal point in numeric literal');
+      while (digit(t[i])) i++;
     }
-    return Number(m[0]);
+    if (t[i] === 'e' || t[i] === 'E') {
+      i++;
+      if (t[i] === '+' || t[i] === '-') i++;
+      if (!digit(t[i])) this.badChar(t[i], 'in exponent of numeric literal');
+      while (digit(t[i])) i++;
+    }
+    this.i = i;
+    const text = t.slice(start, i);
+    const v = Number(text);
+    if (!Number.isFinite(v)) {
+      this.rangeError ??= `json: cannot unmarshal number ${text} into Go value of type float64`;
+      return null;
+    }
+    return v;
   }
 
   string(): string {
@@ -242,11 +267,26 @@ class JsonReader {
   }
 }
 
-/** json.Unmarshal into interface{}: numbers float64, Go's error messages. */
-export function unmarshal(text: string): GoValue {
+/**
+ * json.Unmarshal into interface{}: numbers float64, Go's error messages. Like Go, a number out of
+ * range still yields the rest of the value (with nil there) next to the error.
+ */
+export function unmarshalPartial(text: string): { value: GoValue; error?: string } {
   const r = new JsonReader(text);
-  const v = r.value();
-  r.ws();
-  if (r.i < text.length) r.bad('after top-level value');
-  return v;
+  let value: GoValue;
+  try {
+    value = r.value();
+    r.ws();
+    if (r.i < text.length) r.bad('after top-level value');
+  } catch (err) {
+    return { value: null, error: (err as Error).message };
+  }
+  return r.rangeError === undefined ? { value } : { value, error: r.rangeError };
+}
+
+/** json.Unmarshal into interface{}; throws Go's error text. */
+export function unmarshal(text: string): GoValue {
+  const { value, error } = unmarshalPartial(text);
+  if (error !== undefined) throw new Error(error);
+  return value;
 }

@@ -45,6 +45,26 @@ export function toUpperRune(r: string): string {
   return u.length === r.length || [...u].length === 1 ? u : r;
 }
 
+const titleCase: Record<string, string> = {
+  Ǆ: 'ǅ',
+  ǅ: 'ǅ',
+  ǆ: 'ǅ',
+  Ǉ: 'ǈ',
+  ǈ: 'ǈ',
+  ǉ: 'ǈ',
+  Ǌ: 'ǋ',
+  ǋ: 'ǋ',
+  ǌ: 'ǋ',
+  Ǳ: 'ǲ',
+  ǲ: 'ǲ',
+  ǳ: 'ǲ',
+};
+
+/** unicode.ToTitle of one rune: upper case except for the four Latin digraphs. */
+export function toTitleRune(r: string): string {
+  return titleCase[r] ?? toUpperRune(r);
+}
+
 /** unicode.ToLower of one rune (`İ` → `i`). */
 export function toLowerRune(r: string): string {
   const l = r.toLowerCase();
