@@ -132,6 +132,12 @@ export abstract class GoStruct {
   }
   /** `%v` text: Go's String() result for a Stringer, or the `{a b}` struct form. */
   abstract goString(): string;
+  /** The struct's field values in declaration order (unexported ones too), for fmt verbs that
+   *  do not call String(): Go prints `printf "%d" (semver "1.2.3")` as `&{1 2 3 ...}` with the
+   *  verb applied to each field. Optional. */
+  goFields(): readonly GoValue[] | undefined {
+    return undefined;
+  }
 }
 
 /** A Go complex128; only template constants like `2i` produce one. */
