@@ -726,3 +726,16 @@ describe('values', () => {
     );
   });
 });
+
+describe('strings are bytes, like Go', () => {
+  it('keeps invalid UTF-8 bytes through slicing, quoting and concatenation', () => {
+    // Go's builtin slice cuts strings by bytes; printf/len/print see the bytes.
+    const t =
+      '{{ printf "%q %x" "\\xff" "\\xff" }} {{ slice "é" 0 1 | len }} {{ print "\\xc3" "\\xa9" }} {{ slice "é" 0 1 | printf "%q" }}';
+    expect(run(t, 'error')).toEqual({ output: '"\\xff" ff 1 é "\\xc3"' });
+  });
+
+  it('returns valid text: a byte that stays invalid is printed as U+FFFD', () => {
+    expect(run('{{ "a\\xffb" }}', 'error')).toEqual({ output: 'a\ufffdb' });
+  });
+});

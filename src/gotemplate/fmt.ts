@@ -338,6 +338,10 @@ function quoteWith(s: string, quote: number, asciiOnly: boolean): string {
         r = 0x10000 + ((r - 0xd800) << 10) + (d - 0xdc00);
         i++;
       } else r = 0xfffd;
+    } else if (r >= 0xdc80 && r <= 0xdcff) {
+      // an invalid byte of the Go string (see value.ts): Go quotes it as \xNN
+      out += '\\x' + hexDigits[(r >> 4) & 15]! + hexDigits[r & 15]!;
+      continue;
     } else if (r >= 0xd800 && r <= 0xdfff) r = 0xfffd;
     out += escapeRune(r, quote, asciiOnly);
   }
