@@ -22,10 +22,27 @@ type Node =
  * A value as yaml.v2 sees it after json.Marshal and re-reading: integral floats below 1e21 print
  * as integers (JSON writes them without exponent) and come back as ints; other floats stay floats.
  */
+// Characters Go's JSON writes raw but yaml.v2's reader rejects when sigs.k8s.io/yaml re-reads it.
+ 
+const yamlForbidden = /[\u007f-\u0084\u0086-\u009f\ufffe\uffff]/;
+
+function checkYAMLText(s: string): string {
+  if (yamlForbidden.test(s))
+    throw new Error('error converting JSON to YAML: yaml: control characters are not allowed');
+  // Go's JSON leaves NEL raw, and a raw line break in a double-quoted scalar folds when yaml.v2
+  // reads it: blanks around it go, one break becomes a space, n breaks become n-1 newlines.
+  if (s.includes('\u0085'))
+    return s.replace(/[ \t]*(?:\u0085[ \t]*)+/g, (m) => {
+      const n = m.split('\u0085').length - 1;
+      return n === 1 ? ' ' : '\n'.repeat(n - 1);
+    });
+  return s;
+}
+
 function toNode(v: GoValue): Node {
   switch (typeof v) {
     case 'string':
-      return { k: 'str', v };
+      return { k: 'str', v: checkYAMLText(v) };
     case 'boolean':
       return { k: 'bool', v };
     case 'number':
@@ -46,7 +63,7 @@ function toNode(v: GoValue): Node {
   if (v instanceof GoStruct) return { k: 'str', v: v.goString() };
   if (v instanceof GoFuncValue)
     throw new Error(`error marshaling into JSON: json: unsupported type: ${v.goType}`);
-  return { k: 'map', v: Object.keys(v).map((key) => [key, toNode(v[key])]) };
+  return { k: 'map', v: Object.keys(v).map((key) => [checkYAMLText(key), toNode(v[key])]) };
 }
 
 function numberNode(t: string): Node {
@@ -290,6 +307,13 @@ function analyze(value: string): Analysis {
   return { multiline: lineBreaks, blockPlain, single, block };
 }
 
+/** libyaml's check_simple_key for a string key: one line, at most 128 bytes. */
+function isSimpleKey(key: string): boolean {
+  if (Buffer.byteLength(key) > 128) return false;
+  for (const c of key) if (isBreakCh(c)) return false;
+  return true;
+}
+
 class Emitter {
   out = '';
   column = 0;
@@ -389,11 +413,22 @@ class Emitter {
         this.increaseIndent(false, false);
         for (const [key, value] of entries) {
           this.writeIndent();
-          this.node(
-            { k: 'str', v: key },
-            { root: false, sequence: false, mapping: true, simpleKey: true },
-          );
-          this.indicator(':', false, false, false);
+          if (isSimpleKey(key)) {
+            this.node(
+              { k: 'str', v: key },
+              { root: false, sequence: false, mapping: true, simpleKey: true },
+            );
+            this.indicator(':', false, false, false);
+          } else {
+            // libyaml's complex key: `? key`, then `: value` on its own line.
+            this.indicator('?', true, false, true);
+            this.node(
+              { k: 'str', v: key },
+              { root: false, sequence: false, mapping: true, simpleKey: false },
+            );
+            this.writeIndent();
+            this.indicator(':', true, false, true);
+          }
           this.node(value, { root: false, sequence: false, mapping: true, simpleKey: false });
         }
         this.popIndent();
@@ -455,6 +490,7 @@ class Emitter {
     this.indicator("'", true, false, false);
     const ch = [...value];
     let spaces = false;
+    let breaks = false;
     for (let i = 0; i < ch.length; i++) {
       const c = ch[i]!;
       if (c === ' ') {
@@ -469,11 +505,22 @@ class Emitter {
           this.writeIndent();
         else this.put(c);
         spaces = true;
+      } else if (isBreakCh(c)) {
+        if (!breaks && c === '\n') this.putBreak();
+        if (c === '\n') this.putBreak();
+        else {
+          this.put(c);
+          this.column = 0;
+        }
+        this.indention = true;
+        breaks = true;
       } else {
+        if (breaks) this.writeIndent();
         if (c === "'") this.put("'");
         this.put(c);
         this.indention = false;
         spaces = false;
+        breaks = false;
       }
     }
     this.indicator("'", false, false, false);
@@ -481,12 +528,15 @@ class Emitter {
 
   writeDouble(value: string, allowBreaks: boolean): void {
     this.indicator('"', true, false, false);
+    const bom = value.startsWith('\ufeff');
     const ch = [...value];
     let spaces = false;
     for (let i = 0; i < ch.length; i++) {
       const c = ch[i]!;
       const p = c.codePointAt(0)!;
-      if (!isPrintableCh(c) || p === 0xfeff || isBreakCh(c) || c === '"' || c === '\\') {
+      // libyaml's is_bom() looks at the start of the value, not at i: after a leading BOM every
+      // character is escaped.
+      if (!isPrintableCh(c) || bom || isBreakCh(c) || c === '"' || c === '\\') {
         const named: Record<number, string> = {
           0: '0',
           7: 'a',
