@@ -23,7 +23,7 @@ type Node =
  * as integers (JSON writes them without exponent) and come back as ints; other floats stay floats.
  */
 // Characters Go's JSON writes raw but yaml.v2's reader rejects when sigs.k8s.io/yaml re-reads it.
- 
+
 const yamlForbidden = /[\u007f-\u0084\u0086-\u009f\ufffe\uffff]/;
 
 function checkYAMLText(s: string): string {
