@@ -656,6 +656,20 @@ describe('functions (FuncMap contract)', () => {
     );
   });
 
+  it('ranges over a snapshot of a map that a function changes inside the loop (Go fmtsort)', () => {
+    const set = defineFunc(['map[string]interface {}', 'string', 'interface {}'], ([m, k, v]) => {
+      (m as Record<string, GoValue>)[k as string] = v;
+      return m;
+    });
+    const t =
+      '{{ range $k, $v := .m }}{{ $_ := set $.m "b" 9 }}{{ $k }}={{ $v }};{{ end }}{{ .m.b }}';
+    const out = parseTemplates({ t }, { funcs: { set } }).execute(
+      't',
+      fromJSON({ m: { a: 1, b: 2 } }),
+    );
+    expect(out).toBe('a=1;b=2;9');
+  });
+
   it('lets a function execute a named template of the set', () => {
     expect(render('{{ include "h" .s | printf "%s!" }}')).toBe('<hello>!');
   });
