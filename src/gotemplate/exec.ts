@@ -429,7 +429,7 @@ export class ExecState implements CallEnv {
           // change the map inside the loop (set, unset) do not change what is visited.
           const values = keys.map((k) => m[k]);
           for (let i = 0; i < keys.length; i++) {
-            if (iterate(keys[i]!, values[i], iface)) break;
+            if (iterate(keys[i], values[i], iface)) break;
           }
         }
       } else if (val !== undefined && val !== null) {
