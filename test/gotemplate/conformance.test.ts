@@ -16,8 +16,8 @@ import {
   typedMap,
   type GoMap,
   parseTemplates,
+  pkoFuncs,
 } from '../../src/gotemplate/index.js';
-import { pkoFuncs } from '../../src/gotemplate/funcs/index.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const conformance = path.resolve(repoRoot, '../shared/conformance');
