@@ -45,7 +45,10 @@ function includeFunc(): FuncMap {
 
 function yamlFuncs(): FuncMap {
   return {
-    toYAML: defineFunc(['interface {}'], ([v]) => marshalYAML(v ?? null).replace(/\n$/, '')),
+    toYAML: defineFunc(['interface {}'], ([v]) => {
+      const out = marshalYAML(v ?? null);
+      return out.endsWith('\n') ? out.slice(0, -1) : out;
+    }),
     fromYAML: defineFunc(['interface {}'], ([v]) => {
       if (typeof v === 'string') return parseYAML(v);
       if (v instanceof Uint8Array) return parseYAML(bytesToString(v));

@@ -408,7 +408,12 @@ function trimCutset(s: string, cutset: string): string {
   return runes.slice(a, b).join('');
 }
 
+// Printable ASCII without `"` or `\\`: strconv.Quote only adds the quotes.
+const plainQuotable = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 function quoteAll(args: GoValue[]): string {
+  if (args.length === 1 && typeof args[0] === 'string' && plainQuotable.test(args[0]))
+    return `"${args[0]}"`;
   return args
     .filter((a) => a !== null && a !== undefined)
     .map((a) => goQuote(strval(a)))

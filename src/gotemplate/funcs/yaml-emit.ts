@@ -217,7 +217,12 @@ interface Analysis {
   block: boolean;
 }
 
+// Plain-safe at any position: no spaces, indicators, breaks or non-ASCII (the common case).
+const simplePlain = /^[A-Za-z0-9_][A-Za-z0-9_./=+-]*$/;
+
 function analyze(value: string): Analysis {
+  if (simplePlain.test(value) && !value.startsWith('...'))
+    return { multiline: false, blockPlain: true, single: true, block: true };
   const ch = [...value];
   if (ch.length === 0) return { multiline: false, blockPlain: true, single: true, block: false };
   let blockIndicators = false;
@@ -468,6 +473,13 @@ class Emitter {
 
   writePlain(value: string, allowBreaks: boolean): void {
     if (!this.whitespace) this.put(' ');
+    if (!value.includes(' ')) {
+      // Only a space can become a line break.
+      this.put(value);
+      this.whitespace = false;
+      this.indention = false;
+      return;
+    }
     const ch = [...value];
     let spaces = false;
     for (let i = 0; i < ch.length; i++) {
