@@ -1,0 +1,90 @@
+/**
+ * Shared by the package verbs (`tree`, `render`, `validate`): loading a package folder and the
+ * preview flags (`--cluster`, `--config-path`, `--config-testcase`, `--component`).
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { UserError } from '../../errors.js';
+import {
+  importFolder,
+  loadPackage,
+  parseYaml,
+  previewContext,
+  renderPackage,
+  type Package,
+  type PackageInstance,
+  type TemplateContext,
+} from '../../packages/index.js';
+import { defaultRenderCapabilities } from '../../packages/engines.js';
+
+export interface PreviewFlags {
+  cluster?: boolean;
+  configPath?: string;
+  configTestcase?: string;
+  component?: string;
+}
+
+/** The single source argument (cobra's message when it is missing). */
+export function requireSource(arg: string | undefined): string {
+  if (arg === undefined) throw new UserError('accepts 1 arg(s), received 0');
+  return arg;
+}
+
+export function addPreviewFlags(cmd: Command): Command {
+  return cmd
+    .option('--cluster', 'render the package cluster-scoped (as a ClusterPackage)', false)
+    .option('--config-path <file>', 'read the package config from this YAML file')
+    .option('--config-testcase <name>', 'use the config and metadata of this test.template case')
+    .option('--component <name>', 'render this component of a multi-component package');
+}
+
+/** Reads a `--config-path` file: a YAML (or JSON) map. */
+export async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UserError(`getting config: read config from file: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (err) {
+    throw new UserError(
+      `getting config: unmarshal config from file ${path}: ${(err as Error).message}`,
+    );
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new UserError(`getting config: unmarshal config from file ${path}: not a YAML map`);
+  }
+  return value as Record<string, unknown>;
+}
+
+export interface Preview {
+  pkg: Package;
+  context: TemplateContext;
+  instance: PackageInstance;
+}
+
+/** Loads and renders a package folder the way `tree` and `render` show it. */
+export async function renderPreview(source: string, flags: PreviewFlags): Promise<Preview> {
+  if (flags.configPath !== undefined && flags.configTestcase !== undefined) {
+    throw new UserError(
+      'if any flags in the group [config-path config-testcase] are set none of the others can be; [config-path config-testcase] were all set',
+    );
+  }
+  const raw = await importFolder(source);
+  const pkg = loadPackage(raw, flags.component ? { component: flags.component } : {});
+  const config =
+    flags.configPath === undefined ? undefined : await readConfigFile(flags.configPath);
+  const context = previewContext(pkg, {
+    ...(flags.cluster ? { cluster: true } : {}),
+    ...(config ? { config } : {}),
+    ...(flags.configTestcase !== undefined ? { configTestcase: flags.configTestcase } : {}),
+  });
+  const instance = renderPackage(pkg, context, defaultRenderCapabilities());
+  return { pkg, context, instance };
+}
