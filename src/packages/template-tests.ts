@@ -57,7 +57,9 @@ export function renderTestCase(
   const rendered = renderObjects(pkg, ctx, caps, defaultObjectValidators);
   const fixtureFiles = new Map<string, Uint8Array>();
   for (const [path, bytes] of rendered.files) {
-    if (isTemplateFile(path) || !isYamlFile(path) || rendered.excludedPaths.has(path)) continue;
+    // Files without objects (comment-only, glob-excluded, skipped) get no fixture: Package Operator
+    // would write a comment-only one and then reject it as "should not exist" on the next run.
+    if (isTemplateFile(path) || !isYamlFile(path) || !rendered.pathObjects.has(path)) continue;
     let content = decoder.decode(bytes);
     const removed = rendered.filteredIndexes.get(path);
     if (removed) {
