@@ -177,6 +177,14 @@ spec:
     expect([...pkg.files.keys()]).toEqual([]);
   });
 
+  it('uses a default manifest when the files have none (GitSync folders)', async () => {
+    const fallback = loadText(manifest()).manifest;
+    const pkg = loadPackage(importFiles({ 'a.yaml': 'x: 1\n' }), { defaultManifest: fallback });
+    expect(pkg.manifest.metadata.name).toBe('pkg');
+    expect([...pkg.files.keys()]).toEqual(['a.yaml']);
+    await expect(load('missing-manifest')).rejects.toThrow('PackageManifest not found');
+  });
+
   it('rejects an empty package', () => {
     expect(() => loadPackage(importFiles({}))).toThrow('Package image contains no files');
   });

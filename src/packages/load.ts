@@ -22,6 +22,11 @@ export interface LoadOptions {
    * loads the root package without any component.
    */
   component?: string;
+  /**
+   * Used when the files hold no manifest (a GitSync folder may omit it); without it a missing
+   * manifest is an error.
+   */
+  defaultManifest?: PackageManifest;
 }
 
 function findOne(
@@ -37,8 +42,9 @@ function findOne(
   return name === undefined || bytes === undefined ? undefined : [name, bytes];
 }
 
-function loadManifest(files: Files): PackageManifest {
+function loadManifest(files: Files, fallback?: PackageManifest): PackageManifest {
   const found = findOne(files, manifestNames, violationReasons.manifestDuplicated);
+  if (!found && fallback) return structuredClone(fallback);
   if (!found) {
     throw new ViolationError({
       reason: violationReasons.manifestNotFound,
@@ -105,8 +111,8 @@ function withoutManifestFiles(files: Files): Map<string, Uint8Array> {
   return out;
 }
 
-function loadOne(files: Files, component: string): Package {
-  const manifest = loadManifest(files);
+function loadOne(files: Files, component: string, fallback?: PackageManifest): Package {
+  const manifest = loadManifest(files, component ? undefined : fallback);
   if (component) manifest.metadata.name = component;
   const manifestLock = loadLock(files);
   const own = withoutManifestFiles(files);
@@ -153,9 +159,9 @@ export function loadPackage(raw: RawPackage, opts: LoadOptions = {}): Package {
   if (raw.files.size === 0) throw new ViolationError({ reason: violationReasons.emptyPackage });
   let pkg: Package;
   if (opts.component === undefined) {
-    pkg = loadOne(raw.files, '');
+    pkg = loadOne(raw.files, '', opts.defaultManifest);
   } else {
-    const root = loadOne(raw.files, '');
+    const root = loadOne(raw.files, '', opts.defaultManifest);
     if (opts.component === '') {
       pkg = root;
     } else if (!root.manifest.spec.components) {
