@@ -96,3 +96,4 @@ export { previewContext, type PreviewOptions } from './preview.js';
 export { formatTree, type TreeHeader } from './tree.js';
 export { unifiedDiff } from './unified-diff.js';
 export { splitYamlDocuments, joinYamlDocuments, parseYaml } from './yaml.js';
+export { instantiate, type InstanceRequest } from './instantiate.js';
