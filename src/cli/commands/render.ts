@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import { stringify } from 'yaml';
 import type { CommandContext } from '../main.js';
+import { phaseAnnotation, type KubeObject } from '../../packages/index.js';
 import {
   addPreviewFlags,
   renderPreview,
@@ -26,14 +27,22 @@ export function registerRender(program: Command, ctx: CommandContext): void {
     )
     .action(async (arg: string | undefined, flags: PreviewFlags & { output: 'yaml' | 'json' }) => {
       const { instance } = await renderPreview(requireSource(arg), flags);
+      // Deploy order: phases in manifest order, then path and document order within a phase.
+      const phaseIndex = new Map(instance.manifest.spec.phases.map((p, i) => [p.name, i]));
+      const rank = (o: KubeObject) => {
+        const meta = (o.metadata ?? {}) as { annotations?: Record<string, unknown> };
+        const phase = meta.annotations?.[phaseAnnotation];
+        return typeof phase === 'string'
+          ? (phaseIndex.get(phase) ?? phaseIndex.size)
+          : phaseIndex.size;
+      };
+      const objects = [...instance.objects].sort((a, b) => rank(a) - rank(b));
       if (flags.output === 'json') {
         ctx.io.stdout.write(
-          `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: instance.objects }, null, 2)}\n`,
+          `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }, null, 2)}\n`,
         );
         return;
       }
-      ctx.io.stdout.write(
-        instance.objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n'),
-      );
+      ctx.io.stdout.write(objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n'));
     });
 }
