@@ -6,6 +6,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defaultRenderCapabilities } from '../src/packages/engines.js';
 import {
   buildTemplateContext,
   importFiles,
@@ -53,6 +54,24 @@ async function timeAsync<T>(label: string, fn: () => Promise<T>): Promise<T> {
   return out;
 }
 
+// The same 1,000 objects from one template (range over config).
+const templated: Record<string, string> = {
+  'manifest.yaml': files['manifest.yaml'] ?? '',
+  'objs.yaml.gotmpl': `{{- range $i := until 1000 }}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cm-{{ $i }}
+  labels: {app: bench, index: "{{ $i }}"}
+  annotations:
+    package-operator.run/phase: {{ if eq (mod $i 2) 1 }}deploy{{ else }}config{{ end }}
+data:
+  key: {{ repeat 200 "v" | quote }}
+{{- end }}
+`,
+};
+
 const dir = mkdtempSync(join(tmpdir(), 'packsync-bench-'));
 try {
   for (const [p, c] of Object.entries(files)) {
@@ -69,6 +88,13 @@ try {
     time('deploy plan', () => planDeployment(inst, { name: 'bench', namespace: 'ns' }));
     const fromDisk = await timeAsync('import (folder)', () => importFolder(dir));
     time('load + render (folder)', () => renderPackage(loadPackage(fromDisk), ctx, {}));
+    const tpkg = loadPackage(importFiles(templated));
+    const caps = defaultRenderCapabilities();
+    const tinst = time(`render ${objects} objects (template)`, () =>
+      renderPackage(tpkg, ctx, caps),
+    );
+    if (tinst.objects.length !== objects)
+      throw new Error('template bench rendered the wrong count');
   }
   console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 } finally {

@@ -16,6 +16,7 @@ import {
   type TemplateContext,
 } from '../../packages/index.js';
 import { defaultRenderCapabilities } from '../../packages/engines.js';
+import { ViolationError, violationReasons } from '../../packages/errors.js';
 
 export interface PreviewFlags {
   cluster?: boolean;
@@ -85,6 +86,18 @@ export async function renderPreview(source: string, flags: PreviewFlags): Promis
     ...(config ? { config } : {}),
     ...(flags.configTestcase !== undefined ? { configTestcase: flags.configTestcase } : {}),
   });
-  const instance = renderPackage(pkg, context, defaultRenderCapabilities());
+  let instance: PackageInstance;
+  try {
+    instance = renderPackage(pkg, context, defaultRenderCapabilities());
+  } catch (err) {
+    if (
+      err instanceof ViolationError &&
+      err.violation.reason === violationReasons.unsupportedScope &&
+      !flags.cluster
+    ) {
+      throw new UserError(`${err.message} (try --cluster)`, { cause: err });
+    }
+    throw err;
+  }
   return { pkg, context, instance };
 }
