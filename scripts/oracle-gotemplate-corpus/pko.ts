@@ -84,6 +84,12 @@ const fromYAMLs = [
   '{{ fromYAML .json | toJson }}',
   '{{ fromYAML "\\ta: 1" }}',
   '{{ fromYAML "a: b: c" }}',
+  '{{ fromYAML "a: {x" }}',
+  '{{ fromYAML "key: - x" }}',
+  '{{ fromYAML "{a: 1" }}',
+  '{{ fromYAML "a: &x\\nb: *y" }}',
+  '{{ fromYAML "a: &x\\n  k: v\\nb:\\n  <<: *x\\n  z: 1" | toJson }}',
+  '{{ fromYAML "- !!str 1\\n- !!int \\"2\\"\\n- ? complex\\n  : key" | toJson }}',
   '{{ toYAML (fromYAML "b: 1\\na:\\n- x\\n- {z: 1, y: 2}") }}',
 ];
 

@@ -7,6 +7,7 @@
 import { formatValue, sprint, sprintf, sprintln } from './fmt.js';
 import type { FuncMap } from './funcs/registry.js';
 import {
+  GoComplex,
   GoFuncValue,
   GoInt,
   GoStruct,
@@ -44,7 +45,7 @@ function isMap(v: GoValue): v is GoMap {
   return goKind(v) === 'map';
 }
 
-type BasicKind = 'bool' | 'int' | 'uint' | 'float' | 'string' | 'invalid';
+type BasicKind = 'bool' | 'int' | 'uint' | 'float' | 'complex' | 'string' | 'invalid';
 
 function basicKind(v: GoValue): BasicKind {
   switch (typeof v) {
@@ -58,6 +59,7 @@ function basicKind(v: GoValue): BasicKind {
       break;
   }
   if (v instanceof GoInt) return v.unsigned ? 'uint' : 'int';
+  if (v instanceof GoComplex) return 'complex';
   return 'invalid';
 }
 
@@ -100,6 +102,11 @@ function eqValues(arg1: GoValue, args: GoValue[]): boolean {
         case 'int':
         case 'uint':
           truth = (arg1 as GoInt).value === (arg as GoInt).value;
+          break;
+        case 'complex':
+          truth =
+            (arg1 as GoComplex).re === (arg as GoComplex).re &&
+            (arg1 as GoComplex).im === (arg as GoComplex).im;
           break;
         default:
           if (
@@ -145,6 +152,7 @@ function ltValues(arg1: GoValue, arg2: GoValue): boolean {
   }
   switch (k1) {
     case 'bool':
+    case 'complex':
       throw new Error('invalid type for comparison');
     case 'float':
       return (arg1 as number) < (arg2 as number);

@@ -228,7 +228,8 @@ export class ExecState implements CallEnv {
     this.push('$', dot, false);
     this.dotIface = false;
     try {
-      this.walkList(dot, tree.root);
+      const nodes = tree.root.nodes;
+      for (let i = 0; i < nodes.length; i++) this.walk(dot, nodes[i]!);
     } finally {
       this.tmplName = savedName;
       this.varBase = savedBase;
@@ -332,24 +333,27 @@ export class ExecState implements CallEnv {
 
   walkIfOrWith(dot: GoValue, node: BranchNode): Flow {
     const mark = this.vlen;
+    const savedDotIface = this.dotIface;
     try {
       const val = this.evalPipeline(dot, node.pipe);
+      let list: ListNode | null;
       if (isTrue(val)) {
+        list = node.list;
         if (node.kind === N.with) {
-          const saved = this.dotIface;
+          dot = val;
           this.dotIface = false;
-          try {
-            return this.walkList(val, node.list);
-          } finally {
-            this.dotIface = saved;
-          }
         }
-        return this.walkList(dot, node.list);
+      } else list = node.elseList;
+      if (list === null) return OK;
+      const nodes = list.nodes;
+      for (let i = 0; i < nodes.length; i++) {
+        const f = this.walk(dot, nodes[i]!);
+        if (f !== OK) return f;
       }
-      if (node.elseList !== null) return this.walkList(dot, node.elseList);
       return OK;
     } finally {
       this.vlen = mark;
+      this.dotIface = savedDotIface;
     }
   }
 
@@ -483,8 +487,13 @@ export class ExecState implements CallEnv {
         return this.evalFieldNode(dot, first, cmd.args, final);
       case N.chain:
         return this.evalChainNode(dot, first, cmd.args, final);
-      case N.identifier:
-        return this.evalFunction(dot, first, cmd, cmd.args, final);
+      case N.identifier: {
+        this.node = first;
+        const entry = this.funcs.get(first.ident);
+        if (entry === undefined) this.errorf(`${quote(first.ident)} is not a defined function`);
+        this.lastIface = false;
+        return this.evalCall(dot, entry.fn, entry.builtin, cmd, first.ident, cmd.args, final);
+      }
       case N.pipe:
         this.notAFunction(cmd.args, final);
         return this.evalPipeline(dot, first);
@@ -685,16 +694,39 @@ export class ExecState implements CallEnv {
     } else if (numIn !== params.length) {
       this.errorf(`wrong number of args for ${name}: want ${params.length} got ${numIn}`);
     }
-    if (isBuiltin && (name === 'and' || name === 'or')) {
-      const isOr = name === 'or';
-      let v: GoValue = undefined;
-      for (let i = 0; i < nArgs; i++) {
-        v = this.evalArg(dot, RV, args![i + 1]!);
-        if (truth(v) === isOr) return v;
-      }
-      if (final !== MISSING) v = final;
-      return v;
+    if (isBuiltin && (name === 'and' || name === 'or')) return this.andOr(dot, name, args, final);
+    const argv = this.evalArgs(dot, fn, numFixed, numIn, args, final);
+    try {
+      const result = fn.fn(argv, this);
+      return result === undefined ? null : result;
+    } catch (err) {
+      return this.callFailed(err, node, name);
     }
+  }
+
+  andOr(dot: GoValue, name: string, args: readonly ArgNode[] | null, final: Final): GoValue {
+    const isOr = name === 'or';
+    const nArgs = args === null ? 0 : args.length - 1;
+    let v: GoValue = undefined;
+    for (let i = 0; i < nArgs; i++) {
+      v = this.evalArg(dot, RV, args![i + 1]!);
+      if (truth(v) === isOr) return v;
+    }
+    if (final !== MISSING) v = final;
+    return v;
+  }
+
+  evalArgs(
+    dot: GoValue,
+    fn: GoFunc,
+    numFixed: number,
+    numIn: number,
+    args: readonly ArgNode[] | null,
+    final: Final,
+  ): GoValue[] {
+    const params = fn.params;
+    const variadic = fn.variadic;
+    const nArgs = args === null ? 0 : args.length - 1;
     const argv: GoValue[] = new Array<GoValue>(numIn);
     let i = 0;
     for (; i < numFixed && i < nArgs; i++) argv[i] = this.evalArg(dot, params[i]!, args![i + 1]!);
@@ -707,22 +739,21 @@ export class ExecState implements CallEnv {
       else t = params[params.length - 1]!;
       argv[i] = this.validateType(final, t);
     }
-    let result: GoValue;
-    try {
-      result = fn.fn(argv, this);
-    } catch (err) {
-      if (err instanceof TemplateLimitError) throw err;
-      if (isStackOverflow(err)) {
-        this.limitError('depth', 'exceeded maximum template depth (stack exhausted)');
-      }
-      this.node = node;
-      let msg: string;
-      if (err instanceof TemplateError) msg = err.message;
-      else if (err instanceof Error) msg = err.message;
-      else msg = String(err);
-      this.errorf(`error calling ${name}: ${msg}`);
+    return argv;
+  }
+
+  /** A function threw: Go's `error calling <name>: <err>`; limit errors pass through. */
+  callFailed(err: unknown, node: Node, name: string): never {
+    if (err instanceof TemplateLimitError) throw err;
+    if (isStackOverflow(err)) {
+      this.limitError('depth', 'exceeded maximum template depth (stack exhausted)');
     }
-    return result === undefined ? null : result;
+    this.node = node;
+    let msg: string;
+    if (err instanceof TemplateError) msg = err.message;
+    else if (err instanceof Error) msg = err.message;
+    else msg = String(err);
+    this.errorf(`error calling ${name}: ${msg}`);
   }
 
   validateType(value: GoValue, typ: string): GoValue {

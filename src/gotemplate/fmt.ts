@@ -7,6 +7,7 @@
  * run out): `{{ 1000000.0 }}` prints `1e+06`, `{{ 999999.0 }}` prints `999999`.
  */
 import {
+  GoComplex,
   GoFuncValue,
   GoInt,
   GoStruct,
@@ -553,6 +554,32 @@ class Printer {
     }
   }
 
+  fmtComplex(v: GoComplex, verb: string): void {
+    switch (verb) {
+      case 'v':
+      case 'b':
+      case 'g':
+      case 'G':
+      case 'x':
+      case 'X':
+      case 'f':
+      case 'F':
+      case 'e':
+      case 'E': {
+        const oldPlus = this.plus;
+        this.buf += '(';
+        this.fmtFloat(v.re, verb);
+        this.plus = true;
+        this.fmtFloat(v.im, verb);
+        this.buf += 'i)';
+        this.plus = oldPlus;
+        return;
+      }
+      default:
+        return this.badVerb(verb, v, true);
+    }
+  }
+
   fmtFloatPrec(v: number, verb: 'e' | 'E' | 'f' | 'g' | 'G' | 'x' | 'X', prec: number): void {
     if (this.precPresent) prec = this.prec;
     let num =
@@ -748,6 +775,7 @@ class Printer {
         break;
     }
     if (arg instanceof GoInt) return this.fmtInteger(arg, verb);
+    if (arg instanceof GoComplex) return this.fmtComplex(arg, verb);
     if (arg instanceof Uint8Array) return this.fmtBytes(arg, verb, '[]byte');
     this.printValue(arg, verb, 0);
   }
@@ -770,6 +798,7 @@ class Printer {
         break;
     }
     if (value instanceof GoInt) return this.fmtInteger(value, verb);
+    if (value instanceof GoComplex) return this.fmtComplex(value, verb);
     if (value instanceof GoStruct) {
       if (!this.erroring && (verb === 'v' || verb === 's' || verb === 'q' || verb === 'x')) {
         return this.fmtString(value.goString(), this.sharpV ? 's' : verb);

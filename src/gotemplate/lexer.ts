@@ -4,6 +4,8 @@
  * name exists). Positions are UTF-16 indexes into the text; errors turn them into Go's byte columns.
  */
 
+import { isPrint } from './fmt.js';
+
 export const T = {
   error: 0,
   bool: 1,
@@ -103,8 +105,7 @@ function printableAscii(r: number): boolean {
 export function formatRuneU(r: number): string {
   let h = r.toString(16).toUpperCase();
   while (h.length < 4) h = '0' + h;
-  const printable = r >= 0x20 && r !== 0x7f && !(r >= 0x80 && r < 0xa0) && r !== 0xad;
-  return printable ? `U+${h} '${String.fromCodePoint(r)}'` : `U+${h}`;
+  return isPrint(r) ? `U+${h} '${String.fromCodePoint(r)}'` : `U+${h}`;
 }
 
 type State = ((l: Lexer) => State) | null;

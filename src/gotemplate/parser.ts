@@ -21,7 +21,7 @@ import {
   type TreeSource,
   type VariableNode,
 } from './nodes.js';
-import { goInt, type GoValue } from './value.js';
+import { GoComplex, goInt, type GoValue } from './value.js';
 
 /** A parsed template: a name and its root list. */
 export interface Tree {
@@ -693,11 +693,25 @@ function parseNumber(text: string, type: TokenType): NumberInfo | string {
     return finishNumber(text, info);
   }
   if (type === T.complex || text.endsWith('i')) {
-    const f = type === T.complex ? null : parseGoFloat(text.slice(0, -1));
-    if (type === T.complex || f !== null) {
+    const c = parseComplex(text, type === T.complex);
+    if (c !== null) {
+      const [re, im] = c;
       info.isComplex = true;
-      return finishNumber(text, info);
+      if (im === 0) {
+        info.isFloat = true;
+        info.float64 = re;
+        if (Number.isInteger(re) && re >= -(2 ** 63) && re < 2 ** 63) {
+          info.isInt = true;
+          info.int64 = BigInt(re);
+        }
+        if (Number.isInteger(re) && re >= 0 && re < 2 ** 64) {
+          info.isUint = true;
+          info.uint64 = BigInt(re);
+        }
+      }
+      return finishNumber(text, info, c);
     }
+    if (type === T.complex) return `illegal number syntax: ${quote(text)}`;
   }
   const big = parseIntBase0(text);
   if (big !== null) {
@@ -737,7 +751,28 @@ function parseNumber(text: string, type: TokenType): NumberInfo | string {
   return finishNumber(text, info);
 }
 
-function finishNumber(text: string, info: Omit<NumberInfo, 'ideal' | 'idealError'>): NumberInfo {
+/** A complex literal: `2i` (imaginary) or, for a complex token, `1+2i`. */
+function parseComplex(text: string, full: boolean): [number, number] | null {
+  if (!full) {
+    const im = parseGoFloat(text.slice(0, -1));
+    return im === null ? null : [0, im];
+  }
+  for (let i = text.length - 2; i > 0; i--) {
+    const c = text[i];
+    if ((c === '+' || c === '-') && text[i - 1] !== 'e' && text[i - 1] !== 'E') {
+      const re = parseGoFloat(text.slice(0, i));
+      const im = parseGoFloat(text.slice(i, -1));
+      return re === null || im === null ? null : [re, im];
+    }
+  }
+  return null;
+}
+
+function finishNumber(
+  text: string,
+  info: Omit<NumberInfo, 'ideal' | 'idealError'>,
+  complex?: [number, number],
+): NumberInfo {
   let ideal: GoValue = undefined;
   let idealError: string | undefined;
   const isHexInt =
@@ -746,7 +781,7 @@ function finishNumber(text: string, info: Omit<NumberInfo, 'ideal' | 'idealError
     (text[1] === 'x' || text[1] === 'X') &&
     !/[pP]/.test(text);
   const isRuneInt = text[0] === "'";
-  if (info.isComplex) idealError = `complex constant ${text} is not supported`;
+  if (complex !== undefined) ideal = new GoComplex(complex[0], complex[1]);
   else if (info.isFloat && !isHexInt && !isRuneInt && /[.eEpP]/.test(text)) ideal = info.float64;
   else if (info.isInt) ideal = goInt(info.int64);
   else if (info.isUint) idealError = `${text} overflows int`;

@@ -19,6 +19,7 @@
  * | `[]byte`                    | `Uint8Array` (`%T` is `[]uint8`)                              |
  * | structs / pointers (`*semver.Version`) | a subclass of `GoStruct`                           |
  * | `func` values (for `call`)  | a `GoFunc` wrapped in `GoFuncValue`                           |
+ * | `complex128` (constants `1i`) | `GoComplex`, a GoStruct (kind `complex128`)               |
  *
  * Rules for function implementations (see `funcs/registry.ts`):
  * - A function never receives `undefined`: Go passes nil for a missing value, so it gets `null`.
@@ -37,6 +38,8 @@
  *
  * Printing (Go's `fmt`) lives in `fmt.ts`: `formatValue` (%v), `sprint`, `sprintln`, `sprintf`.
  */
+
+import { formatFloat } from './fmt.js';
 
 /** Go's integer kinds, as `reflect.Kind.String()` names them (also their `%T` names). */
 export type IntKind =
@@ -127,6 +130,28 @@ export abstract class GoStruct {
   }
   /** `%v` text: Go's String() result for a Stringer, or the `{a b}` struct form. */
   abstract goString(): string;
+}
+
+/** A Go complex128; only template constants like `2i` produce one. */
+export class GoComplex extends GoStruct {
+  readonly goType = 'complex128';
+
+  constructor(
+    readonly re: number,
+    readonly im: number,
+  ) {
+    super();
+  }
+
+  override get goKind(): string {
+    return 'complex128';
+  }
+
+  goString(): string {
+    const im = formatFloat(this.im, 'g', -1);
+    const sign = im.startsWith('-') || im.startsWith('+') ? '' : '+';
+    return `(${formatFloat(this.re, 'g', -1)}${sign}${im}i)`;
+  }
 }
 
 /** A Go func value, as a template sees it (the operand of `call`). */
@@ -343,6 +368,7 @@ export function isTrue(v: GoValue): boolean {
   if (v instanceof GoInt) return v.value !== 0n;
   if (Array.isArray(v)) return v.length > 0;
   if (v instanceof Uint8Array) return v.length > 0;
+  if (v instanceof GoComplex) return v.re !== 0 || v.im !== 0;
   if (v instanceof GoStruct || v instanceof GoFuncValue) return true;
   for (const _ in v) return true;
   return false;

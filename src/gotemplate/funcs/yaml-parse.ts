@@ -40,14 +40,24 @@ function keyString(k: unknown): string {
 
 function convert(node: unknown, doc: Document, depth: number): GoValue {
   if (depth > 10000) throw new Error('error converting YAML to JSON: yaml: exceeded max depth');
-  if (isAlias(node)) return convert(node.resolve(doc), doc, depth + 1);
+  if (isAlias(node)) {
+    const target = node.resolve(doc);
+    if (target === undefined)
+      throw new Error(
+        `error converting YAML to JSON: yaml: unknown anchor '${node.source}' referenced`,
+      );
+    return convert(target, doc, depth + 1);
+  }
   if (isScalar(node)) return scalarValue(node.value);
   if (isSeq(node)) return node.items.map((x) => convert(x, doc, depth + 1));
   if (isMap(node)) {
     const m = newMap();
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? pair.key.value : pair.key;
-      if (key === '<<' && (isMap(pair.value) || isAlias(pair.value) || isSeq(pair.value))) {
+      if (
+        (key === '<<' || typeof key === 'symbol') &&
+        (isMap(pair.value) || isAlias(pair.value) || isSeq(pair.value))
+      ) {
         const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
         for (const src of sources) {
           const merged = convert(src, doc, depth + 1);
@@ -63,6 +73,18 @@ function convert(node: unknown, doc: Document, depth: number): GoValue {
   }
   if (node === null || node === undefined) return null;
   return scalarValue((node as YNode).toJSON());
+}
+
+/** libyaml's wording for the common syntax errors (the `yaml` package words them its own way). */
+function libyamlMessage(code: string, message: string, line: number): string {
+  const first = message.split('\n')[0] ?? message;
+  if (/^Flow sequence/.test(first)) return `line ${line}: did not find expected ',' or ']'`;
+  if (/^Flow map/.test(first)) return `line ${line}: did not find expected ',' or '}'`;
+  if (code === 'TAB_AS_INDENT') return 'found character that cannot start any token';
+  if (code === 'BLOCK_AS_IMPLICIT_KEY') return 'mapping values are not allowed in this context';
+  if (/block-seq-ind on same line with key/.test(first))
+    return 'block sequence entries are not allowed in this context';
+  return `line ${line}: ${first.replace(/ at line \d+, column \d+:?$/, '')}`;
 }
 
 /** Parses YAML text like PKO's fromYAML; throws `error converting YAML to JSON: yaml: ...`. */
@@ -87,7 +109,7 @@ export function parseYAML(text: string): GoValue {
   if (err !== undefined) {
     const line = err.linePos?.[0].line ?? 1;
     throw new Error(
-      `error converting YAML to JSON: yaml: line ${line}: ${err.message.split('\n')[0]}`,
+      `error converting YAML to JSON: yaml: ${libyamlMessage(err.code, err.message, line)}`,
     );
   }
   return convert(first.contents, first, 0);
