@@ -150,6 +150,11 @@ describe('Kubernetes list library', () => {
     ['[1, 2, 1].lastIndexOf(1)', 2],
     ['[1, 2].indexOf(3)', -1],
     ['[[1], [2]].indexOf([2])', 1],
+    // results of dyn receivers compare with doubles without checker ambiguity
+    ['self.l.sum() == 9.0', true],
+    ['self.l.max() == 5.0', true],
+    ['[1, 2].sum() == 3.0', true],
+    ['self.l.min() < 1.5', true],
   ])('%s', (expr, expected) => {
     expect(run(expr, { l: [4, 5, 0] })).toEqual(expected);
   });
@@ -338,5 +343,12 @@ describe('value conversion', () => {
   it('converts results back to plain data', () => {
     expect(run('self', { a: [1, 2.5, 'x'], b: null })).toEqual({ a: [1, 2.5, 'x'], b: null });
     expect(fromCel(2n ** 70n)).toBe(2n ** 70n);
+  });
+});
+
+describe('engine plumbing', () => {
+  it('does not expose the internal capture function to expressions', () => {
+    const out = (compile('__packsync_engine__()', selfSpec) as Program).eval({ self: {} });
+    expect(out).toBeInstanceOf(CelEvalError);
   });
 });

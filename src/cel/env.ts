@@ -43,6 +43,11 @@ export interface CelLimits {
   maxAstNodes?: number;
 }
 
+export interface EvalOptions {
+  /** Step budget for this evaluation, overriding the environment's `maxSteps`. */
+  maxSteps?: number;
+}
+
 export interface CelEnvSpec {
   variables: Record<string, CelVariableType>;
   /** Reject list/map literals of mixed element types (cel-go `HomogeneousAggregateLiterals`). Default true. */
@@ -144,6 +149,7 @@ export class Program {
   readonly #identifiers: ReadonlySet<string>;
   readonly #budget: StepBudget;
   readonly #maxSteps: number;
+  #lastCost = 0;
 
   /** @internal created by CelEnvironment.compile */
   constructor(
@@ -170,20 +176,31 @@ export class Program {
    * Evaluates with JSON-like variable values (integral numbers are converted to int). Returns the
    * result as a CEL value (ints are BigInt; see `fromCel`) or a CelEvalError.
    */
-  eval(activation: Record<string, unknown>): CelValue | CelEvalError {
+  eval(activation: Record<string, unknown>, opts?: EvalOptions): CelValue | CelEvalError {
     const vars: Record<string, unknown> = {};
     for (const key of Object.keys(activation)) vars[key] = toCel(activation[key]);
-    return this.evalCel(vars);
+    return this.evalCel(vars, opts);
   }
 
   /** Evaluates with variables already converted by `toCel` (saves the copy when reused). */
-  evalCel(activation: Record<string, unknown>): CelValue | CelEvalError {
-    this.#budget.left = this.#maxSteps;
+  evalCel(activation: Record<string, unknown>, opts?: EvalOptions): CelValue | CelEvalError {
+    const limit = opts?.maxSteps ?? this.#maxSteps;
+    this.#budget.left = limit;
     try {
       return this.#parsed(activation) as CelValue;
     } catch (err) {
       return toEvalError(this.expression, err);
+    } finally {
+      this.#lastCost = Math.min(limit, limit - this.#budget.left);
     }
+  }
+
+  /**
+   * Steps used by the last evaluation of this program (a runtime cost, comparable to cel-go's
+   * actual cost; callers can sum it to enforce a budget across several rules).
+   */
+  get lastCost(): number {
+    return this.#lastCost;
   }
 }
 

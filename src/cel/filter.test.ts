@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
-import { evaluateCondition, evaluateFilterConditions } from './index.js';
+import { createFilterEvaluator, evaluateCondition, evaluateFilterConditions } from './index.js';
 import type { FilterContext } from './index.js';
 
 const hyperShiftContext: FilterContext = {
@@ -135,5 +135,14 @@ describe('evaluateFilterConditions', () => {
     expect(() =>
       evaluateFilterConditions([{ name: 'isFoo', expression: '.config.banana "foo"' }], {}),
     ).toThrow(/^CEL condition evaluation failed: 'isFoo': compile error: /);
+  });
+});
+
+describe('createFilterEvaluator', () => {
+  it('evaluates many expressions over one prepared context, as the cel template function does', () => {
+    const ev = createFilterEvaluator(hyperShiftContext, { isBread: true });
+    expect(ev.evaluate('cond.isBread && .config.banana == "bread"')).toBe(true);
+    expect(ev.evaluate('has(.environment.openShift)')).toBe(false);
+    expect(() => ev.evaluate('1')).toThrow('invalid return type: int, expected bool');
   });
 });

@@ -8,6 +8,7 @@ import { UserError } from '../errors.js';
 import { environmentFor, Program } from './env.js';
 import type { CelEnvSpec } from './env.js';
 import { CelEvalError } from './errors.js';
+import { toCel } from './values.js';
 
 /** The template context as PKO exposes it to CEL (JSON data). */
 export interface FilterContext {
@@ -37,14 +38,37 @@ const withCondSpec: CelEnvSpec = {
   variables: { ...baseSpec.variables, cond: 'map(string, bool)' },
 };
 
-function activation(
+/** The context converted to CEL values once, for many expressions (the `cel` template function). */
+export interface FilterEvaluator {
+  /** Same contract as `evaluateCondition`. */
+  evaluate(expression: string): boolean;
+}
+
+/** Prepares a context (and optional `cond` results) for repeated evaluation. */
+export function createFilterEvaluator(
   context: FilterContext,
   cond?: Record<string, boolean>,
-): Record<string, unknown> {
+): FilterEvaluator {
   const vars: Record<string, unknown> = {};
-  for (const key of contextKeys) vars[key] = context[key] ?? {};
-  if (cond) vars['cond'] = cond;
-  return vars;
+  for (const key of contextKeys) vars[key] = toCel(context[key] ?? {});
+  if (cond) vars['cond'] = toCel(cond);
+  const env = environmentFor(cond ? withCondSpec : baseSpec);
+  return {
+    evaluate(expression: string): boolean {
+      const program = env.compile(expression);
+      if (!(program instanceof Program)) {
+        throw new UserError(`compile error: ${program.message}`, { cause: program });
+      }
+      const out = program.evalCel(vars);
+      if (out instanceof CelEvalError) {
+        throw new UserError(`evaluation error: ${out.message}`, { cause: out });
+      }
+      if (typeof out !== 'boolean') {
+        throw new UserError(`invalid return type: ${program.outputType}, expected bool`);
+      }
+      return out;
+    },
+  };
 }
 
 /**
@@ -57,16 +81,7 @@ export function evaluateCondition(
   context: FilterContext,
   cond?: Record<string, boolean>,
 ): boolean {
-  const program = environmentFor(cond ? withCondSpec : baseSpec).compile(expression);
-  if (!(program instanceof Program)) {
-    throw new UserError(`compile error: ${program.message}`, { cause: program });
-  }
-  const out = program.eval(activation(context, cond));
-  if (out instanceof CelEvalError)
-    throw new UserError(`evaluation error: ${out.message}`, { cause: out });
-  if (typeof out !== 'boolean')
-    throw new UserError(`invalid return type: ${program.outputType}, expected bool`);
-  return out;
+  return createFilterEvaluator(context, cond).evaluate(expression);
 }
 
 /**
@@ -78,12 +93,13 @@ export function evaluateFilterConditions(
   context: FilterContext,
 ): Record<string, boolean> {
   const results: Record<string, boolean> = {};
+  const evaluator = createFilterEvaluator(context);
   for (const c of conditions) {
     if (!conditionName.test(c.name)) throw new UserError(`invalid CEL condition name: '${c.name}'`);
     if (Object.hasOwn(results, c.name))
       throw new UserError(`duplicate CEL condition name: '${c.name}'`);
     try {
-      results[c.name] = evaluateCondition(c.expression, context);
+      results[c.name] = evaluator.evaluate(c.expression);
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       throw new UserError(`CEL condition evaluation failed: '${c.name}': ${msg}`, { cause: err });

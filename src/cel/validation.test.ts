@@ -4,8 +4,10 @@ import {
   CelCompileError,
   compileValidationRule,
   evaluateValidationRule,
+  toCel,
+  toCelForSchema,
 } from './index.js';
-import type { CompiledValidationRule, ValidationRule } from './index.js';
+import type { CelSchema, CompiledValidationRule, ValidationRule } from './index.js';
 
 function compiled(
   rule: ValidationRule,
@@ -149,5 +151,64 @@ describe('CRD validation rules', () => {
         true,
       );
     });
+  });
+});
+
+describe('schema-aware values', () => {
+  const schema: CelSchema = {
+    type: 'object',
+    properties: {
+      ratio: { type: 'number' },
+      count: { type: 'integer' },
+      expiresAt: { type: 'string', format: 'date-time' },
+      timeout: { type: 'string', format: 'duration' },
+      data: { type: 'string', format: 'byte' },
+      port: { 'x-kubernetes-int-or-string': true },
+      limits: { type: 'object', additionalProperties: { type: 'number' } },
+      list: { type: 'array', items: { type: 'number' } },
+    },
+  };
+  const value = {
+    ratio: 1,
+    count: 2,
+    expiresAt: '2030-01-01T00:00:00Z',
+    timeout: '90s',
+    data: 'aGk=',
+    port: 8080,
+    limits: { cpu: 2 },
+    list: [1, 2],
+    unknown: 3,
+  };
+
+  it.each<[string, boolean]>([
+    // `number` stays double even when integral, so double arithmetic type-checks at runtime.
+    ['self.ratio + 0.5 == 1.5', true],
+    ['self.count + 1 == 3', true],
+    ['self.expiresAt > timestamp("2029-01-01T00:00:00Z")', true],
+    ['self.timeout == duration("1m30s")', true],
+    ['self.data == b"hi"', true],
+    ['self.port + 1 == 8081', true],
+    ['self.limits.cpu * 1.5 == 3.0', true],
+    ['self.list.sum() == 3.0', true],
+    ['self.unknown + 1 == 4', true],
+  ])('%s', (rule, expected) => {
+    const c = compiled({ rule });
+    expect(evaluateValidationRule(c, { self: value }, { schema }).valid).toBe(expected);
+  });
+
+  it('converts with the JSON defaults without a schema', () => {
+    expect(toCelForSchema({ a: 1, b: 'x' }, undefined)).toEqual(toCel({ a: 1, b: 'x' }));
+  });
+});
+
+describe('cost of validation rules', () => {
+  it('reports the cost used and honours a per-rule budget', () => {
+    const c = compiled({ rule: 'self.all(x, x >= 0)' });
+    const self = Array.from({ length: 1_000 }, (_, i) => i);
+    expect(evaluateValidationRule(c, { self }).valid).toBe(true);
+    const cost = c.program.lastCost;
+    expect(cost).toBeGreaterThan(1_000);
+    const out = evaluateValidationRule(c, { self }, { maxSteps: cost - 1 });
+    expect('error' in out && out.error.code).toBe('step_limit_exceeded');
   });
 });

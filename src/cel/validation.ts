@@ -8,7 +8,8 @@ import { Optional } from '@marcbachmann/cel-js';
 import { environmentFor, Program } from './env.js';
 import type { CelEnvSpec } from './env.js';
 import { CelCompileError, CelEvalError } from './errors.js';
-import { toCel } from './values.js';
+import { toCelForSchema } from './schema-values.js';
+import type { CelSchema } from './schema-values.js';
 
 /** One entry of `x-kubernetes-validations`. */
 export interface ValidationRule {
@@ -34,6 +35,13 @@ export interface CompiledValidationRule {
   /** The rule refers to `oldSelf`: it only runs on update (unless `optionalOldSelf`). */
   readonly isTransitionRule: boolean;
   readonly optionalOldSelf: boolean;
+}
+
+export interface EvaluateValidationOptions {
+  /** The schema of the value the rule sits on: decides int vs double, timestamps, durations, bytes. */
+  schema?: CelSchema;
+  /** Step budget for this rule (defaults to the environment's); `program.lastCost` has the cost used. */
+  maxSteps?: number;
 }
 
 export type ValidationOutcome =
@@ -111,17 +119,21 @@ export function appliesTo(compiled: CompiledValidationRule, hasOld: boolean): bo
 export function evaluateValidationRule(
   compiled: CompiledValidationRule,
   values: { self: unknown; oldSelf?: unknown },
+  opts: EvaluateValidationOptions = {},
 ): ValidationOutcome {
-  const vars: Record<string, unknown> = { self: toCel(values.self) };
+  const { schema } = opts;
+  const vars: Record<string, unknown> = { self: toCelForSchema(values.self, schema) };
   if (compiled.optionalOldSelf) {
     vars['oldSelf'] =
-      values.oldSelf === undefined ? Optional.none() : Optional.of(toCel(values.oldSelf));
+      values.oldSelf === undefined
+        ? Optional.none()
+        : Optional.of(toCelForSchema(values.oldSelf, schema));
   } else if (values.oldSelf !== undefined) {
-    vars['oldSelf'] = toCel(values.oldSelf);
+    vars['oldSelf'] = toCelForSchema(values.oldSelf, schema);
   }
   const { rule } = compiled;
   const reason = rule.reason ?? 'FieldValueInvalid';
-  const out = compiled.program.evalCel(vars);
+  const out = compiled.program.evalCel(vars, { maxSteps: opts.maxSteps });
   if (out instanceof CelEvalError)
     return { valid: false, error: out, reason, fieldPath: rule.fieldPath };
   if (out === true) return { valid: true };

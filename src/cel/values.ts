@@ -53,14 +53,16 @@ export function fromCel(value: unknown): unknown {
       if (value instanceof Optional) return value.hasValue() ? fromCel(value.value()) : undefined;
       if (value instanceof Map) {
         const out: Record<string, unknown> = {};
-        for (const [k, v] of value as Map<unknown, unknown>) out[String(k)] = fromCel(v);
+        for (const [k, v] of value as Map<unknown, unknown>) setData(out, String(k), fromCel(v));
         return out;
       }
       if (value instanceof Uint8Array || value instanceof Date) return value;
       const proto = Object.getPrototypeOf(value) as unknown;
       if (proto === null || proto === Object.prototype) {
         const out: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = fromCel(v);
+        for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+          setData(out, k, fromCel(v));
+        }
         return out;
       }
       // UnsignedInt and other engine value classes expose their primitive through valueOf.
@@ -69,5 +71,19 @@ export function fromCel(value: unknown): unknown {
     }
     default:
       return value;
+  }
+}
+
+/** Sets a data key on a plain object; `__proto__` becomes an own property, not the prototype. */
+function setData(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(obj, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else {
+    obj[key] = value;
   }
 }

@@ -6,6 +6,7 @@ describe('compileLabelSelector', () => {
   const labels = { app: 'web', tier: 'frontend' };
   it.each<[string, LabelSelector, boolean]>([
     ['empty selector matches everything', {}, true],
+    ['prefixed keys', { matchLabels: { 'app.kubernetes.io/name': 'web' } }, false],
     ['matchLabels equal', { matchLabels: { app: 'web' } }, true],
     ['matchLabels differ', { matchLabels: { app: 'db' } }, false],
     ['matchLabels all must hold', { matchLabels: { app: 'web', tier: 'backend' } }, false],
@@ -58,6 +59,13 @@ describe('compileLabelSelector', () => {
     [
       { matchExpressions: [{ key: 'a', operator: 'Gt', values: ['1'] }] },
       /"Gt" is not a valid label selector operator/,
+    ],
+    [{ matchLabels: { 'bad key': 'x' } }, /key: Invalid value: "bad key"/],
+    [{ matchLabels: { app: 'not ok!' } }, /values: Invalid value: "not ok!"/],
+    [{ matchExpressions: [{ key: 'Bad_Prefix/x', operator: 'Exists' }] }, /key: Invalid value/],
+    [
+      { matchExpressions: [{ key: 'a', operator: 'In', values: ['-x'] }] },
+      /values: Invalid value: "-x"/,
     ],
   ])('rejects %j', (selector, message) => {
     expect(() => compileLabelSelector(selector)).toThrow(message);

@@ -76,7 +76,10 @@ export function goJson(v: unknown): string {
     if (Array.isArray(x)) return x.map(sortKeys);
     if (isMap(x)) {
       const out: Record<string, unknown> = {};
-      for (const k of Object.keys(x).sort()) out[k] = sortKeys(x[k]);
+      for (const k of Object.keys(x).sort()) {
+        // defineProperty keeps a `__proto__` key as data instead of setting the prototype.
+        Object.defineProperty(out, k, { value: sortKeys(x[k]), enumerable: true, writable: true });
+      }
       return out;
     }
     return typeof x === 'bigint' ? Number(x) : x;

@@ -283,3 +283,12 @@ describe('AndProbe', () => {
     expect(new AndProbe([]).probe(obj)).toEqual({ status: 'True', messages: [] });
   });
 });
+
+describe('FieldsEqualProbe with odd keys', () => {
+  it('prints a __proto__ key as data', () => {
+    const obj = JSON.parse('{"a": {"__proto__": {"x": 1}}, "b": {}}') as KubeObject;
+    expect(new FieldsEqualProbe('.a', '.b').probe(obj).messages).toEqual([
+      '".a" != ".b" expected: {"__proto__":{"x":1}} got: {}',
+    ]);
+  });
+});

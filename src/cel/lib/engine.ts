@@ -39,26 +39,35 @@ export interface EngineInternals {
 
 const probeName = '__packsync_engine__';
 
+let capturing = false;
+let captured: EngineInternals | undefined;
+
 /** Registers the capture function; call on the base environment before it is cloned. */
 export function registerEngineProbe(env: Environment): void {
   env.registerFunction(
     `${probeName}(): bool`,
     function (this: EngineEvaluator & { registry: EngineRegistry }) {
+      // Outside engineInternals the function behaves as if it did not exist.
+      if (!capturing)
+        throw celError(`found no matching overload for '${probeName}()'`, 'no_matching_overload');
       captured = { registry: this.registry, evaluator: this };
       return true;
     },
   );
 }
 
-let captured: EngineInternals | undefined;
-
 /** Returns the registry and evaluator of an environment that has the capture function. */
 export function engineInternals(env: Environment): EngineInternals {
+  capturing = true;
   captured = undefined;
-  env.evaluate(`${probeName}()`);
+  try {
+    env.evaluate(`${probeName}()`);
+  } finally {
+    capturing = false;
+  }
   const got = captured as EngineInternals | undefined;
-  if (!got) throw new Error('cel engine internals not reachable');
   captured = undefined;
+  if (!got) throw new Error('cel engine internals not reachable');
   return got;
 }
 

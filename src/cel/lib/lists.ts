@@ -53,11 +53,28 @@ function lastIndexOf(list: unknown[], v: unknown): bigint {
   return -1n;
 }
 
+// Element types with an order (and, for sum, an addition). Concrete overloads rather than a
+// `list<T>.sum(): T` placeholder: a placeholder result type makes `x.sum() == 1.0` ambiguous for
+// the checker once heterogeneous equality is registered.
+const comparable = [
+  'int',
+  'uint',
+  'double',
+  'string',
+  'bool',
+  'bytes',
+  'google.protobuf.Timestamp',
+  'google.protobuf.Duration',
+];
+const summable = ['int', 'uint', 'double', 'google.protobuf.Duration'];
+
 export function registerLists(env: Environment): void {
   env.registerFunction('list<T>.isSorted(): bool', isSorted);
-  env.registerFunction('list<T>.sum(): T', sum);
-  env.registerFunction('list<T>.min(): T', (l: unknown[]) => extreme('min', l));
-  env.registerFunction('list<T>.max(): T', (l: unknown[]) => extreme('max', l));
+  for (const t of [...summable, 'dyn']) env.registerFunction(`list<${t}>.sum(): ${t}`, sum);
+  for (const t of [...comparable, 'dyn']) {
+    env.registerFunction(`list<${t}>.min(): ${t}`, (l: unknown[]) => extreme('min', l));
+    env.registerFunction(`list<${t}>.max(): ${t}`, (l: unknown[]) => extreme('max', l));
+  }
   env.registerFunction('list<T>.indexOf(T): int', indexOf);
   env.registerFunction('list<T>.lastIndexOf(T): int', lastIndexOf);
 }

@@ -14,10 +14,6 @@ function points(s: string): string | string[] {
   return surrogate.test(s) ? Array.from(s) : s;
 }
 
-function len(p: string | string[]): number {
-  return p.length;
-}
-
 function slice(p: string | string[], start: number, end?: number): string {
   return typeof p === 'string' ? p.slice(start, end) : p.slice(start, end).join('');
 }
@@ -40,15 +36,15 @@ function outOfRange(i: bigint | number): Error {
 export function indexOf(s: string, sub: string, offset?: bigint): bigint {
   const p = points(s);
   const off = offset === undefined ? 0 : Number(offset);
-  if (off < 0 || off > len(p)) throw outOfRange(offset ?? 0n);
+  if (off < 0 || off > p.length) throw outOfRange(offset ?? 0n);
   if (sub === '') return BigInt(off);
   return BigInt(cpIndex(s, p, s.indexOf(sub, unitIndex(p, off))));
 }
 
 export function lastIndexOf(s: string, sub: string, offset?: bigint): bigint {
   const p = points(s);
-  const off = offset === undefined ? len(p) : Number(offset);
-  if (off < 0 || off > len(p)) throw outOfRange(offset ?? 0n);
+  const off = offset === undefined ? p.length : Number(offset);
+  if (off < 0 || off > p.length) throw outOfRange(offset ?? 0n);
   if (sub === '') return BigInt(off);
   return BigInt(cpIndex(s, p, s.lastIndexOf(sub, unitIndex(p, off))));
 }
@@ -56,16 +52,16 @@ export function lastIndexOf(s: string, sub: string, offset?: bigint): bigint {
 function charAt(s: string, i: bigint): string {
   const p = points(s);
   const n = Number(i);
-  if (n < 0 || n > len(p)) throw outOfRange(i);
+  if (n < 0 || n > p.length) throw outOfRange(i);
   return slice(p, n, n + 1);
 }
 
 function substring(s: string, start: bigint, end?: bigint): string {
   const p = points(s);
   const a = Number(start);
-  const b = end === undefined ? len(p) : Number(end);
-  if (a < 0 || a > len(p)) throw outOfRange(start);
-  if (b < 0 || b > len(p)) throw outOfRange(end ?? 0n);
+  const b = end === undefined ? p.length : Number(end);
+  if (a < 0 || a > p.length) throw outOfRange(start);
+  if (b < 0 || b > p.length) throw outOfRange(end ?? 0n);
   if (a > b) {
     throw celError(`invalid substring range. start: ${a}, end: ${b}`, 'index_out_of_range');
   }
