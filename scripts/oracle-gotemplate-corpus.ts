@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { contexts } from './oracle-gotemplate-corpus/contexts.js';
 import { coreCases } from './oracle-gotemplate-corpus/core.js';
 import { pkoCases } from './oracle-gotemplate-corpus/pko.js';
+import { randomCases } from './oracle-gotemplate-corpus/random.js';
 import { realisticCases } from './oracle-gotemplate-corpus/realistic.js';
 import { sprigCases } from './oracle-gotemplate-corpus/sprig.js';
 import type { CorpusCase } from './oracle-gotemplate-corpus/types.js';
@@ -30,6 +31,7 @@ const groups: Record<string, CorpusCase[]> = {
   sprig: sprigCases,
   pko: pkoCases,
   real: realisticCases(contexts),
+  random: randomCases(),
 };
 
 function request(c: CorpusCase): Record<string, unknown> {

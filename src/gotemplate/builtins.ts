@@ -211,7 +211,7 @@ function indexValue(item: GoValue, indexes: GoValue[]): GoValue {
       if (Object.hasOwn(item, key)) item = item[key];
       else item = zeroValue(mapElemType(goTypeName(item)) ?? 'interface {}');
     } else {
-      throw new Error(`can't index item of type ${goTypeName(item)}`);
+      throw new Error(`can't index item of type ${derefTypeName(item)}`);
     }
   }
   return item;
@@ -244,13 +244,19 @@ function sliceValue(item: GoValue, indexes: GoValue[]): GoValue {
   return typedSlice(goTypeName(arr), arr.slice(idx[0], idx[1]));
 }
 
+/** The type name after Go's pointer indirection (`*semver.Version` → `semver.Version`). */
+function derefTypeName(v: GoValue): string {
+  const t = goTypeName(v);
+  return v instanceof GoStruct && t.startsWith('*') ? t.slice(1) : t;
+}
+
 function lengthOf(item: GoValue): GoValue {
   if (item === null) throw new Error('len of nil pointer');
   if (item === undefined) throw new Error('reflect: call of reflect.Value.Type on zero Value');
   if (typeof item === 'string') return goInt(utf8Length(item));
   if (Array.isArray(item) || item instanceof Uint8Array) return goInt(item.length);
   if (isMap(item)) return goInt(Object.keys(item).length);
-  throw new Error(`len of type ${goTypeName(item)}`);
+  throw new Error(`len of type ${derefTypeName(item)}`);
 }
 
 // --- escapers

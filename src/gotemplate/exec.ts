@@ -227,15 +227,14 @@ export class ExecState implements CallEnv {
     this.varBase = this.vlen;
     this.push('$', dot, false);
     this.dotIface = false;
-    try {
-      const nodes = tree.root.nodes;
-      for (let i = 0; i < nodes.length; i++) this.walk(dot, nodes[i]!);
-    } finally {
-      this.tmplName = savedName;
-      this.varBase = savedBase;
-      this.vlen = savedLen;
-      this.dotIface = savedDotIface;
-    }
+    // No try/finally on the recursion path (it costs stack): an error aborts the whole
+    // execution, and executeTemplate restores everything for functions that call back in.
+    const nodes = tree.root.nodes;
+    for (let i = 0; i < nodes.length; i++) this.walk(dot, nodes[i]!);
+    this.tmplName = savedName;
+    this.varBase = savedBase;
+    this.vlen = savedLen;
+    this.dotIface = savedDotIface;
   }
 
   executeTemplate(name: string, data: GoValue): string {
@@ -251,15 +250,25 @@ export class ExecState implements CallEnv {
     }
     const savedOut = this.out;
     const savedNode = this.node;
+    const savedName = this.tmplName;
+    const savedBase = this.varBase;
+    const savedLen = this.vlen;
+    const savedDotIface = this.dotIface;
+    const savedDepth = this.depth;
     this.out = '';
     this.depth++;
     try {
       this.run(tree, data === null ? undefined : data);
       return this.out;
     } finally {
-      this.depth--;
+      // Restores everything, also after an error: the caller is a function that may go on.
+      this.depth = savedDepth;
       this.out = savedOut;
       this.node = savedNode;
+      this.tmplName = savedName;
+      this.varBase = savedBase;
+      this.vlen = savedLen;
+      this.dotIface = savedDotIface;
     }
   }
 
@@ -334,27 +343,23 @@ export class ExecState implements CallEnv {
   walkIfOrWith(dot: GoValue, node: BranchNode): Flow {
     const mark = this.vlen;
     const savedDotIface = this.dotIface;
-    try {
-      const val = this.evalPipeline(dot, node.pipe);
-      let list: ListNode | null;
-      if (isTrue(val)) {
-        list = node.list;
-        if (node.kind === N.with) {
-          dot = val;
-          this.dotIface = false;
-        }
-      } else list = node.elseList;
-      if (list === null) return OK;
-      const nodes = list.nodes;
-      for (let i = 0; i < nodes.length; i++) {
-        const f = this.walk(dot, nodes[i]!);
-        if (f !== OK) return f;
+    const val = this.evalPipeline(dot, node.pipe);
+    let list: ListNode | null;
+    if (isTrue(val)) {
+      list = node.list;
+      if (node.kind === N.with) {
+        dot = val;
+        this.dotIface = false;
       }
-      return OK;
-    } finally {
-      this.vlen = mark;
-      this.dotIface = savedDotIface;
+    } else list = node.elseList;
+    let f: Flow = OK;
+    if (list !== null) {
+      const nodes = list.nodes;
+      for (let i = 0; i < nodes.length && f === OK; i++) f = this.walk(dot, nodes[i]!);
     }
+    this.vlen = mark;
+    this.dotIface = savedDotIface;
+    return f;
   }
 
   walkRange(dot: GoValue, r: BranchNode): Flow {
@@ -446,11 +451,8 @@ export class ExecState implements CallEnv {
     }
     const newDot = t.pipe === null ? undefined : this.evalPipeline(dot, t.pipe);
     this.depth++;
-    try {
-      this.run(tree, newDot);
-    } finally {
-      this.depth--;
-    }
+    this.run(tree, newDot);
+    this.depth--;
   }
 
   // --- evaluation

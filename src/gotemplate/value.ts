@@ -23,7 +23,9 @@
  *
  * Rules for function implementations (see `funcs/registry.ts`):
  * - A function never receives `undefined`: Go passes nil for a missing value, so it gets `null`.
- *   A parameter of slice or map type may receive `null` (Go's nil slice/map).
+ *   A parameter of slice or map type may receive `null` (Go's nil slice/map). Return `null` only
+ *   for a nil `interface{}` (printed `<no value>`); where Go returns a typed nil slice or map,
+ *   return an empty (tagged) one, which prints `[]` / `map[]` like Go's.
  * - Read map entries with `mapGet` (own properties only: `toString` is not a key of `{}`) and
  *   iterate them with `sortedKeys` (Go's byte order). Build maps with `newMap()`, which has no
  *   prototype, so a `__proto__` key is an ordinary key.

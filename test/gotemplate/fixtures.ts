@@ -30,7 +30,7 @@ export interface OracleFixture {
 export type Rendered = { output: string } | { error: string; stage: 'parse' | 'exec' | 'crash' };
 
 const dir = path.resolve(import.meta.dirname, 'fixtures');
-export const fixtureGroups = ['core', 'sprig', 'pko', 'real'] as const;
+export const fixtureGroups = ['core', 'sprig', 'pko', 'real', 'random'] as const;
 
 function readLines(file: string): unknown[] {
   return readFileSync(path.join(dir, file), 'utf8')

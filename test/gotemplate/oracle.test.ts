@@ -11,7 +11,6 @@ import { fixtureGroups, loadFixtures, render, sameErrorText } from './fixtures.j
  * turns it red until it is removed from this list.
  */
 const knownEngineGaps: Record<string, string> = {
-  'core/print/18': 'complex constants (`1i`) are not supported',
   'pko/include/16': '999 nested includes exhaust the JS stack before the limit of 1000',
 };
 

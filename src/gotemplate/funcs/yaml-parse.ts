@@ -10,10 +10,12 @@ import {
   isScalar,
   isAlias,
   type Node as YNode,
+  type Scalar,
   type Document,
 } from 'yaml';
 import { mapSet, newMap, type GoMap, type GoValue } from '../value.js';
 import { formatFloat } from './go-format.js';
+import { parseGoFloat, parseGoInt } from './convert.js';
 
 function scalarValue(v: unknown): GoValue {
   if (v === null || v === undefined) return null;
@@ -26,6 +28,91 @@ function scalarValue(v: unknown): GoValue {
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof Date) return v.toISOString();
   return null;
+}
+
+const yamlStyleFloat = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const timestamp = /^\d{4}-\d{1,2}-\d{1,2}([Tt ]|$)/;
+
+/** yaml.v2's resolve() of a plain scalar, as decoded into interface{}. */
+export function resolvePlain(s: string): unknown {
+  switch (s) {
+    case '':
+    case '~':
+    case 'null':
+    case 'Null':
+    case 'NULL':
+      return null;
+    case 'y':
+    case 'Y':
+    case 'yes':
+    case 'Yes':
+    case 'YES':
+    case 'true':
+    case 'True':
+    case 'TRUE':
+    case 'on':
+    case 'On':
+    case 'ON':
+      return true;
+    case 'n':
+    case 'N':
+    case 'no':
+    case 'No':
+    case 'NO':
+    case 'false':
+    case 'False':
+    case 'FALSE':
+    case 'off':
+    case 'Off':
+    case 'OFF':
+      return false;
+    case '.inf':
+    case '.Inf':
+    case '.INF':
+    case '+.inf':
+    case '+.Inf':
+    case '+.INF':
+      return Infinity;
+    case '-.inf':
+    case '-.Inf':
+    case '-.INF':
+      return -Infinity;
+    case '.nan':
+    case '.NaN':
+    case '.NAN':
+      return NaN;
+    default:
+      break;
+  }
+  const c = s[0]!;
+  if (c === '.') return parseGoFloat(s) ?? s;
+  if (!/[0-9+-]/.test(c)) return s;
+  if (timestamp.test(s)) return s;
+  const plain = s.replaceAll('_', '');
+  const i = parseGoIntOrUint(plain);
+  if (i !== undefined) return i;
+  if (yamlStyleFloat.test(plain)) {
+    const f = parseGoFloat(plain);
+    if (f !== undefined) return f;
+  }
+  const bin = /^(-?)0b([01]+)$/.exec(plain);
+  if (bin !== null) return Number(BigInt('0b' + bin[2]!)) * (bin[1] === '-' ? -1 : 1);
+  return s;
+}
+
+function parseGoIntOrUint(s: string): number | undefined {
+  const i = parseGoInt(s);
+  if (i !== undefined) return Number(i);
+  if (/^\+?[0-9]+$/.test(s) && BigInt(s.replace('+', '')) < 2n ** 64n)
+    return Number(BigInt(s.replace('+', '')));
+  if (/^0[xX][0-9a-fA-F]+$/.test(s) && BigInt(s) < 2n ** 64n) return Number(BigInt(s));
+  return undefined;
+}
+
+function plainOrValue(node: Scalar): unknown {
+  if (node.type === 'PLAIN' && node.tag === undefined && typeof node.source === 'string')
+    return resolvePlain(node.source);
+  return node.value;
 }
 
 function keyString(k: unknown): string {
@@ -48,12 +135,16 @@ function convert(node: unknown, doc: Document, depth: number): GoValue {
       );
     return convert(target, doc, depth + 1);
   }
-  if (isScalar(node)) return scalarValue(node.value);
+  if (isScalar(node)) {
+    // Plain scalars are typed by yaml.v2's own resolver (the yaml package's YAML 1.1 rules
+    // differ, e.g. it reads `E0` as NaN); quoted or tagged ones keep the package's value.
+    return scalarValue(plainOrValue(node));
+  }
   if (isSeq(node)) return node.items.map((x) => convert(x, doc, depth + 1));
   if (isMap(node)) {
     const m = newMap();
     for (const pair of node.items) {
-      const key = isScalar(pair.key) ? pair.key.value : pair.key;
+      const key = isScalar(pair.key) ? plainOrValue(pair.key) : pair.key;
       if (
         (key === '<<' || typeof key === 'symbol') &&
         (isMap(pair.value) || isAlias(pair.value) || isSeq(pair.value))
