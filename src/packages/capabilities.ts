@@ -30,9 +30,9 @@ export interface TemplateEngine {
 
 export interface CelEvaluator {
   /**
-   * Evaluates a boolean CEL expression over `variables` (top-level names `package`, `config`,
-   * `images`, `dependencies`, `environment`, and `cond` once named conditions are known).
-   * Throws on a compile error or a non-bool result.
+   * Binds the variables once (top-level names `package`, `config`, `images`, `dependencies`,
+   * `environment`, and `cond` once named conditions are known) and returns an evaluator of boolean
+   * expressions against them. It throws on a compile error or a non-bool result.
    */
-  evaluate(expression: string, variables: Readonly<Record<string, unknown>>): boolean;
+  bind(variables: Readonly<Record<string, unknown>>): (expression: string) => boolean;
 }

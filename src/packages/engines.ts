@@ -3,7 +3,7 @@
  * interfaces (`capabilities.ts`) to `src/gotemplate` and `src/cel`. The pipeline itself never
  * imports them; this file is the only place that does.
  */
-import { evaluateCondition } from '../cel/index.js';
+import { createFilterEvaluator } from '../cel/index.js';
 import {
   fromJSON,
   parseTemplates,
@@ -19,13 +19,13 @@ import { withContext } from './errors.js';
 
 /** CEL with Package Operator's filter environment (`src/cel`). */
 export const celEvaluator: CelEvaluator = {
-  evaluate(expression, variables) {
+  bind(variables) {
     const { cond, ...context } = variables;
-    return evaluateCondition(
-      expression,
+    const evaluator = createFilterEvaluator(
       context,
       cond === undefined ? undefined : (cond as Record<string, boolean>),
     );
+    return (expression) => evaluator.evaluate(expression);
   },
 };
 

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
-import { evaluate } from '@marcbachmann/cel-js';
 import { describe, expect, it } from 'vitest';
-import type { CelEvaluator } from './capabilities.js';
+import { celEvaluator as cel } from './engines.js';
 import { buildTemplateContext } from './context.js';
 import { importFiles, importFolder } from './import.js';
 import { loadPackage } from './load.js';
@@ -9,15 +8,6 @@ import { nameOf } from './object-validators.js';
 import { renderObjects, renderPackage } from './render.js';
 
 const conformance = resolve(import.meta.dirname, '../../../shared/conformance');
-
-/** A real CEL engine (no leading-dot syntax; src/cel adds that). */
-const cel: CelEvaluator = {
-  evaluate(expression, variables) {
-    const out: unknown = evaluate(expression, { ...variables });
-    if (typeof out !== 'boolean') throw new Error('invalid return type');
-    return out;
-  },
-};
 
 const header = `apiVersion: manifests.package-operator.run/v1alpha1
 kind: PackageManifest
@@ -182,7 +172,7 @@ describe('renderPackage', () => {
 describe('renderObjects: CEL filtering', () => {
   const manifest = `${header}  filter:
     conditions:
-    - {name: isBread, expression: 'config.banana == "bread"'}
+    - {name: isBread, expression: '.config.banana == "bread"'}
     paths:
     - {glob: "sub/**", expression: cond.isBread}
 `;

@@ -80,6 +80,7 @@ export function renderTemplates(
     throw new UserError('rendering templates: no template engine available');
   }
   const data = contextData(ctx);
+  let bound: ((expression: string) => boolean) | undefined;
   const sources = new Map(templatePaths.map((p) => [p, decoder.decode(files.get(p))]));
   const set = caps.templates.parse(sources, {
     getFile: (p) => {
@@ -87,7 +88,7 @@ export function renderTemplates(
       return b === undefined ? undefined : decoder.decode(b);
     },
     listFiles: () => [...out.keys()].sort(),
-    cel: (expr) => requireCel(caps).evaluate(expr, data),
+    cel: (expr) => (bound ??= requireCel(caps).bind(data))(expr),
   });
   for (const path of templatePaths) {
     let text: string;
@@ -198,9 +199,11 @@ function evaluateConditions(
   cel: () => CelEvaluator,
 ): Record<string, boolean> {
   const cond: Record<string, boolean> = {};
+  if (manifest.spec.filter.conditions.length === 0) return cond;
+  const evaluate = cel().bind(data);
   for (const c of manifest.spec.filter.conditions) {
     try {
-      cond[c.name] = cel().evaluate(c.expression, data);
+      cond[c.name] = evaluate(c.expression);
     } catch (err) {
       throw withContext(`evaluating condition ${JSON.stringify(c.name)}`, err);
     }
@@ -243,12 +246,12 @@ export function renderObjects(
   const data = contextData(ctx);
   const cel = () => requireCel(caps);
   const cond = evaluateConditions(pkg.manifest, data, cel);
-  const withCond = { ...data, cond };
+  const evaluate = cel().bind({ ...data, cond });
   const excludeGlobs: string[] = [];
   for (const p of filter.paths) {
     let keep: boolean;
     try {
-      keep = cel().evaluate(p.expression, withCond);
+      keep = evaluate(p.expression);
     } catch (err) {
       throw withContext(`invalid spec.filter.paths expression: ${p.glob}`, err);
     }
@@ -273,7 +276,7 @@ export function renderObjects(
       }
       let ok: boolean;
       try {
-        ok = cel().evaluate(expr, withCond);
+        ok = evaluate(expr);
       } catch (err) {
         throw new ViolationError({
           reason: violationReasons.invalidCELExpression,

@@ -9,17 +9,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { evaluate } from '@marcbachmann/cel-js';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CelEvaluator } from './capabilities.js';
+import { celEvaluator as cel } from './engines.js';
 import { diskFixtureStore } from './fixture-store.js';
 import { importFiles } from './import.js';
 import { loadPackage } from './load.js';
 import { renderTestCase, runTemplateTests, validatePackage } from './template-tests.js';
-
-const cel: CelEvaluator = {
-  evaluate: (e, v) => evaluate(e, { ...v }) === true,
-};
 
 const tmp = mkdtempSync(join(tmpdir(), 'packsync-fixtures-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
