@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
+import { registerCrds } from './crds.js';
 import { registerDebug } from './debug.js';
 import { registerRender } from './render.js';
 import { registerTree } from './tree.js';
@@ -12,6 +13,7 @@ import { registerValidate } from './validate.js';
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
 export const commands: readonly RegisterCommand[] = [
+  registerCrds,
   registerDebug,
   registerTree,
   registerRender,
