@@ -97,3 +97,4 @@ export { formatTree, type TreeHeader } from './tree.js';
 export { unifiedDiff } from './unified-diff.js';
 export { splitYamlDocuments, joinYamlDocuments, parseYaml } from './yaml.js';
 export { instantiate, type InstanceRequest } from './instantiate.js';
+export { importImage, pullPackage, type PullOptions } from './import-oci.js';

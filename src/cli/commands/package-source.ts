@@ -10,15 +10,19 @@ import {
   loadPackage,
   parseYaml,
   previewContext,
+  pullPackage,
+  type RawPackage,
   renderPackage,
   type Package,
   type PackageInstance,
   type TemplateContext,
 } from '../../packages/index.js';
 import { defaultRenderCapabilities } from '../../packages/engines.js';
-import { ViolationError, violationReasons } from '../../packages/errors.js';
+import { ViolationError, violationReasons, withContext } from '../../packages/errors.js';
 
 export interface PreviewFlags {
+  pull?: boolean;
+  insecure?: boolean;
   cluster?: boolean;
   configPath?: string;
   configTestcase?: string;
@@ -31,8 +35,23 @@ export function requireSource(arg: string | undefined): string {
   return arg;
 }
 
+/** Pulls a package image for `--pull` (credentials from the docker config). */
+export async function pullSource(reference: string, insecure: boolean): Promise<RawPackage> {
+  try {
+    return (await pullPackage(reference, { insecure })).raw;
+  } catch (err) {
+    throw withContext('getting package from remote reference', err);
+  }
+}
+
 export function addPreviewFlags(cmd: Command): Command {
   return cmd
+    .option(
+      '--pull',
+      'read the package from the image at this reference instead of a folder',
+      false,
+    )
+    .option('--insecure', 'allow plain HTTP and skip TLS verification for --pull', false)
     .option('--cluster', 'render the package cluster-scoped (as a ClusterPackage)', false)
     .option('--config-path <file>', 'read the package config from this YAML file')
     .option('--config-testcase <name>', 'use the config and metadata of this test.template case')
@@ -77,7 +96,9 @@ export async function renderPreview(source: string, flags: PreviewFlags): Promis
       'if any flags in the group [config-path config-testcase] are set none of the others can be; [config-path config-testcase] were all set',
     );
   }
-  const raw = await importFolder(source);
+  const raw = flags.pull
+    ? await pullSource(source, flags.insecure ?? false)
+    : await importFolder(source);
   const pkg = loadPackage(raw, flags.component ? { component: flags.component } : {});
   const config =
     flags.configPath === undefined ? undefined : await readConfigFile(flags.configPath);

@@ -18,7 +18,7 @@ export function registerRender(program: Command, ctx: CommandContext): void {
         'render a package folder and print its objects in deploy order\n' +
           '(metadata and config come from --config-testcase, else the first test.template case)',
       )
-      .argument('[source]', 'package folder'),
+      .argument('[source]', 'package folder (or, with --pull, an image reference)'),
   )
     .addOption(
       new Option('-o, --output <format>', 'output format')

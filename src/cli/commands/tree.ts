@@ -17,7 +17,7 @@ export function registerTree(program: Command, ctx: CommandContext): void {
         'render a package folder and print its phases and objects as a tree\n' +
           '(metadata and config come from --config-testcase, else the first test.template case)',
       )
-      .argument('[source]', 'package folder'),
+      .argument('[source]', 'package folder (or, with --pull, an image reference)'),
   ).action(async (arg: string | undefined, flags: PreviewFlags) => {
     const { pkg, context, instance } = await renderPreview(requireSource(arg), flags);
     ctx.io.stdout.write(

@@ -12,7 +12,7 @@ import {
   validatePackage,
 } from '../../packages/index.js';
 import { defaultRenderCapabilities } from '../../packages/engines.js';
-import { requireSource } from './package-source.js';
+import { pullSource, requireSource } from './package-source.js';
 
 export function registerValidate(program: Command, ctx: CommandContext): void {
   program
@@ -21,20 +21,25 @@ export function registerValidate(program: Command, ctx: CommandContext): void {
       'validate a package folder: manifest, lock file, objects, and the template tests against\n' +
         '.test-fixtures (a missing fixture folder is generated)',
     )
-    .argument('[source]', 'package folder')
-    .action(async (arg: string | undefined) => {
+    .argument('[source]', 'package folder (or, with --pull, an image reference)')
+    .option('--pull', 'validate the package image at this reference instead of a folder', false)
+    .option('--insecure', 'allow plain HTTP and skip TLS verification for --pull', false)
+    .action(async (arg: string | undefined, flags: { pull: boolean; insecure: boolean }) => {
       const source = requireSource(arg);
       let raw;
       try {
-        raw = await importFolder(source);
+        raw = flags.pull ? await pullSource(source, flags.insecure) : await importFolder(source);
       } catch (err) {
         throw withContext('validating package', err);
       }
       try {
         const pkg = loadPackage(raw);
-        await validatePackage(pkg, defaultRenderCapabilities(), {
-          fixtures: { folder: source, store: diskFixtureStore },
-        });
+        // Template tests need the fixture folder, so they run for folders only.
+        await validatePackage(
+          pkg,
+          defaultRenderCapabilities(),
+          flags.pull ? {} : { fixtures: { folder: source, store: diskFixtureStore } },
+        );
       } catch (err) {
         throw withContext('validating package: loading package from files', err);
       }
