@@ -15,6 +15,9 @@ export interface PreviewOptions {
   config?: Record<string, unknown>;
   configTestcase?: string;
   environment?: Record<string, unknown>;
+  /** Override the package name / namespace of the test case (or the `name`/`namespace` default). */
+  name?: string;
+  namespace?: string;
 }
 
 export function previewContext(pkg: Package, opts: PreviewOptions = {}): TemplateContext {
@@ -38,6 +41,8 @@ export function previewContext(pkg: Package, opts: PreviewOptions = {}): Templat
   const rawConfig = opts.config ?? tc?.context.config ?? {};
   const admitted = admitConfig(pkg.manifest, rawConfig, 'spec.config');
   if (admitted.errors.length > 0) throw new FieldErrorList(admitted.errors);
+  if (opts.name !== undefined) name = opts.name;
+  if (opts.namespace !== undefined) namespace = opts.namespace;
   if (opts.cluster) namespace = '';
   return buildTemplateContext({
     name,

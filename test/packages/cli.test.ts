@@ -106,6 +106,29 @@ describe('packsync render', () => {
     expect(r.out).toContain('registry.package-operator.run/static-image');
   });
 
+  it('renders with --namespace/--name where the test case sets none, filtering by its config', async () => {
+    const pkg = join(conformance, 'pko-examples/4_conditionals/1_start');
+    const plain = await run('render', pkg);
+    expect(plain.code).toBe(1);
+    expect(plain.err).toContain('give one with --namespace');
+    const names = async (...extra: string[]) => {
+      const r = await run('render', pkg, '-n', 'demo', '--name', 'web', '-o', 'json', ...extra);
+      expect(r.err).toBe('');
+      const list = JSON.parse(r.out) as {
+        items: { metadata: { name: string; labels: Record<string, string> } }[];
+      };
+      expect(list.items[0]?.metadata.labels['package-operator.run/instance']).toBe('web');
+      return list.items.map((i) => i.metadata.name);
+    };
+    expect(await names()).toEqual([
+      'nginx-deployment',
+      'filter-via-annotation',
+      'filter-via-template',
+      'filter-via-glob',
+    ]);
+    expect(await names('--config-testcase', 'condition-false')).toEqual(['nginx-deployment']);
+  });
+
   it('rejects an unknown output format', async () => {
     const r = await run('render', join(pkgs, 'valid/with_config'), '-o', 'toml');
     expect(r.code).not.toBe(0);

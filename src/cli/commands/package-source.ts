@@ -27,6 +27,8 @@ export interface PreviewFlags {
   configPath?: string;
   configTestcase?: string;
   component?: string;
+  name?: string;
+  namespace?: string;
 }
 
 /** The single source argument (cobra's message when it is missing). */
@@ -55,7 +57,12 @@ export function addPreviewFlags(cmd: Command): Command {
     .option('--cluster', 'render the package cluster-scoped (as a ClusterPackage)', false)
     .option('--config-path <file>', 'read the package config from this YAML file')
     .option('--config-testcase <name>', 'use the config and metadata of this test.template case')
-    .option('--component <name>', 'render this component of a multi-component package');
+    .option('--component <name>', 'render this component of a multi-component package')
+    .option('--name <name>', 'package name to render with (overrides the test case)')
+    .option(
+      '-n, --namespace <namespace>',
+      'package namespace to render with (overrides the test case)',
+    );
 }
 
 /** Reads a `--config-path` file: a YAML (or JSON) map. */
@@ -106,6 +113,8 @@ export async function renderPreview(source: string, flags: PreviewFlags): Promis
     ...(flags.cluster ? { cluster: true } : {}),
     ...(config ? { config } : {}),
     ...(flags.configTestcase !== undefined ? { configTestcase: flags.configTestcase } : {}),
+    ...(flags.name !== undefined ? { name: flags.name } : {}),
+    ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}),
   });
   let instance: PackageInstance;
   try {
@@ -113,10 +122,13 @@ export async function renderPreview(source: string, flags: PreviewFlags): Promis
   } catch (err) {
     if (
       err instanceof ViolationError &&
-      err.violation.reason === violationReasons.unsupportedScope &&
-      !flags.cluster
+      err.violation.reason === violationReasons.unsupportedScope
     ) {
-      throw new UserError(`${err.message} (try --cluster)`, { cause: err });
+      const hint =
+        context.package.metadata.namespace === ''
+          ? 'the package is namespaced: give one with --namespace'
+          : 'try --cluster';
+      throw new UserError(`${err.message} (${hint})`, { cause: err });
     }
     throw err;
   }
