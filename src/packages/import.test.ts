@@ -33,6 +33,12 @@ describe('importFolder', () => {
     symlinkSync(join(outside, 'dir'), join(pkg, 'linkdir'));
     const raw = await importFolder(pkg);
     expect([...raw.files.keys()]).toEqual(['manifest.yaml', 'sub/obj.yaml']);
+    // The folder given may itself be a link; its content is read with the same rules.
+    symlinkSync(pkg, join(tmp, 'pkg-link'));
+    expect([...(await importFolder(join(tmp, 'pkg-link'))).files.keys()]).toEqual([
+      'manifest.yaml',
+      'sub/obj.yaml',
+    ]);
     expect(new TextDecoder().decode(raw.files.get('sub/obj.yaml'))).toBe('b: 2\n');
   });
 

@@ -3,7 +3,7 @@
  * reads the disk; it never follows symbolic links and skips every file or folder whose name starts
  * with `.`.
  */
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { RawPackage } from './types.js';
@@ -12,7 +12,7 @@ import type { RawPackage } from './types.js';
 export async function importFolder(folder: string): Promise<RawPackage> {
   let st;
   try {
-    st = await lstat(folder);
+    st = await stat(folder); // the folder itself may be a link; nothing inside it is followed
   } catch (err) {
     throw new UserError(`loading package from folder: ${(err as Error).message}`, { cause: err });
   }
