@@ -70,7 +70,7 @@ describe('unifiedDiff', () => {
           expect(ours === '').toBe(r.stdout.length === 0);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
   if (!haveDiff)

@@ -3,7 +3,15 @@
  * registry, network or generated package, run through `main()` with captured streams. Cases
  * marked `writes-package` run on a temporary copy of their package folder.
  */
-import { cpSync, mkdtempSync, rmSync, chmodSync, readdirSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -30,11 +38,7 @@ interface Case {
 }
 
 const cases = (
-  parse(
-    await import('node:fs').then((fs) =>
-      fs.readFileSync(join(conformanceDir, 'cli-expectations.yaml'), 'utf8'),
-    ),
-  ) as Case[]
+  parse(readFileSync(join(conformanceDir, 'cli-expectations.yaml'), 'utf8')) as Case[]
 ).filter(
   (c) =>
     (c.command === 'tree' || c.command === 'validate') &&
