@@ -20,7 +20,7 @@ export interface Limits {
 }
 
 export const defaultLimits: Limits = {
-  maxSteps: 50_000_000,
+  maxSteps: 10_000_000,
   maxOutputBytes: 64 * 1024 * 1024,
   maxDepth: 1000,
 };

@@ -317,8 +317,8 @@ export function jsEscapeString(s: string): string {
     }
     if (c < 0x20) {
       out += '\\u00' + '0123456789ABCDEF'[c >> 4]! + '0123456789ABCDEF'[c & 15]!;
-    } else if (c !== 0xfffd && c >= 0xd800 && c <= 0xdfff) {
-      out += '\\uFFFD';
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      out += ch; // an invalid byte: Go copies it (it decodes as RuneError, which is printable)
     } else if (printRe.test(ch)) {
       out += ch;
     } else {

@@ -656,6 +656,20 @@ describe('functions (FuncMap contract)', () => {
     );
   });
 
+  it('ranges over a snapshot of a map that a function changes inside the loop (Go fmtsort)', () => {
+    const set = defineFunc(['map[string]interface {}', 'string', 'interface {}'], ([m, k, v]) => {
+      (m as Record<string, GoValue>)[k as string] = v;
+      return m;
+    });
+    const t =
+      '{{ range $k, $v := .m }}{{ $_ := set $.m "b" 9 }}{{ $k }}={{ $v }};{{ end }}{{ .m.b }}';
+    const out = parseTemplates({ t }, { funcs: { set } }).execute(
+      't',
+      fromJSON({ m: { a: 1, b: 2 } }),
+    );
+    expect(out).toBe('a=1;b=2;9');
+  });
+
   it('lets a function execute a named template of the set', () => {
     expect(render('{{ include "h" .s | printf "%s!" }}')).toBe('<hello>!');
   });
@@ -724,5 +738,18 @@ describe('values', () => {
     expect(parseTemplates({ t: '{{ . }} {{ printf "%x" . }}' }).execute('t', big)).toBe(
       '9007199254740993 20000000000001',
     );
+  });
+});
+
+describe('strings are bytes, like Go', () => {
+  it('keeps invalid UTF-8 bytes through slicing, quoting and concatenation', () => {
+    // Go's builtin slice cuts strings by bytes; printf/len/print see the bytes.
+    const t =
+      '{{ printf "%q %x" "\\xff" "\\xff" }} {{ slice "é" 0 1 | len }} {{ print "\\xc3" "\\xa9" }} {{ slice "é" 0 1 | printf "%q" }}';
+    expect(run(t, 'error')).toEqual({ output: '"\\xff" ff 1 é "\\xc3"' });
+  });
+
+  it('returns valid text: a byte that stays invalid is printed as U+FFFD', () => {
+    expect(run('{{ "a\\xffb" }}', 'error')).toEqual({ output: 'a\ufffdb' });
   });
 });

@@ -425,9 +425,11 @@ export class ExecState implements CallEnv {
         if (keys.length > 0) {
           ran = true;
           const iface = (mapElemType(goTypeName(m)) ?? IFACE) === IFACE;
+          // Go ranges over a sorted snapshot of keys and values (fmtsort), so functions that
+          // change the map inside the loop (set, unset) do not change what is visited.
+          const values = keys.map((k) => m[k]);
           for (let i = 0; i < keys.length; i++) {
-            const k = keys[i]!;
-            if (iterate(k, m[k], iface)) break;
+            if (iterate(keys[i], values[i], iface)) break;
           }
         }
       } else if (val !== undefined && val !== null) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatFloat, formatValue, sprint, sprintln } from './fmt.js';
+import { formatFloat, formatValue, sprint, sprintf, sprintln } from './fmt.js';
 import { defineFunc, type FuncMap } from './funcs/registry.js';
 import { parseTemplates } from './template.js';
-import { goInt, newMap, typedSlice, type GoValue } from './value.js';
+import { GoStruct, goInt, newMap, typedSlice, type GoValue } from './value.js';
 
 /** Minimal `list`/`dict` so printf cases can build slices and maps without the sprig library. */
 const testFuncs: FuncMap = {
@@ -133,6 +133,8 @@ describe('float formatting (strconv)', () => {
     [NaN, 'g', -1, 'NaN'],
     [-Infinity, 'f', 2, '-Inf'],
     [1.5, 'x', -1, '0x1.8p+00'],
+    [2.5, 'b', -1, '5629499534213120p-51'],
+    [5e-324, 'b', -1, '1p-1074'],
   ] as const)('%s %s %s', (x, f, prec, want) => {
     expect(formatFloat(x, f, prec)).toBe(want);
   });
@@ -154,6 +156,23 @@ describe('printing values like fmt %v', () => {
     [123456789012, '1.23456789012e+11'],
   ])('%#', (v, want) => {
     expect(formatValue(v)).toBe(want);
+  });
+
+  it('prints a struct with a String method through it, other verbs field by field', () => {
+    class Version extends GoStruct {
+      readonly goType = '*semver.Version';
+      goString(): string {
+        return '1.2.3';
+      }
+      override goFields(): GoValue[] {
+        return [goInt(1, 'uint64'), goInt(2, 'uint64'), goInt(3, 'uint64'), '', '', '1.2.3'];
+      }
+    }
+    const v = new Version();
+    expect(sprintf('%v %s %d', [v, v, v])).toBe(
+      '1.2.3 1.2.3 &{1 2 3 %!d(string=) %!d(string=) %!d(string=1.2.3)}',
+    );
+    expect(formatValue([v])).toBe('[1.2.3]');
   });
 
   it('puts spaces only between operands that are not strings (Sprint)', () => {

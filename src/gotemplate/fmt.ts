@@ -186,18 +186,36 @@ function formatHexFloat(x: number, upper: boolean, prec: number): string {
   return upper ? s.toUpperCase() : s;
 }
 
+/** strconv's %b float format: decimal mantissa and binary exponent, `5629499534213120p-51`. */
+function formatBinaryFloat(x: number): string {
+  const neg = x < 0 || Object.is(x, -0);
+  const buf = new DataView(new ArrayBuffer(8));
+  buf.setFloat64(0, Math.abs(x));
+  const hi = buf.getUint32(0);
+  const bexp = (hi >>> 20) & 0x7ff;
+  let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(buf.getUint32(4));
+  let exp: number;
+  if (bexp === 0) exp = -1074;
+  else {
+    mant |= 1n << 52n;
+    exp = bexp - 1075;
+  }
+  return `${neg ? '-' : ''}${mant}p${exp < 0 ? '-' : '+'}${Math.abs(exp)}`;
+}
+
 /**
- * strconv.FormatFloat(x, fmt, prec, 64) for fmt in e E f g G x X (prec -1 = shortest).
+ * strconv.FormatFloat(x, fmt, prec, 64) for fmt in b e E f g G x X (prec -1 = shortest).
  * `formatFloat(1e6, 'g', -1)` is `1e+06`; `formatFloat(2.5, 'f', 0)` is `2`.
  */
 export function formatFloat(
   x: number,
-  fmt: 'e' | 'E' | 'f' | 'g' | 'G' | 'x' | 'X',
+  fmt: 'b' | 'e' | 'E' | 'f' | 'g' | 'G' | 'x' | 'X',
   prec: number,
 ): string {
   if (Number.isNaN(x)) return 'NaN';
   if (x === Infinity) return '+Inf';
   if (x === -Infinity) return '-Inf';
+  if (fmt === 'b') return formatBinaryFloat(x);
   if (fmt === 'x' || fmt === 'X') return formatHexFloat(x, fmt === 'X', prec);
   const neg = x < 0 || Object.is(x, -0);
   const shortest = prec < 0;
@@ -320,6 +338,10 @@ function quoteWith(s: string, quote: number, asciiOnly: boolean): string {
         r = 0x10000 + ((r - 0xd800) << 10) + (d - 0xdc00);
         i++;
       } else r = 0xfffd;
+    } else if (r >= 0xdc80 && r <= 0xdcff) {
+      // an invalid byte of the Go string (see value.ts): Go quotes it as \xNN
+      out += '\\x' + hexDigits[(r >> 4) & 15]! + hexDigits[r & 15]!;
+      continue;
     } else if (r >= 0xd800 && r <= 0xdfff) r = 0xfffd;
     out += escapeRune(r, quote, asciiOnly);
   }
@@ -542,7 +564,7 @@ class Printer {
       case 'X':
         return this.fmtFloatPrec(v, verb, -1);
       case 'b':
-        return this.fmtFloatPrec(v, 'g', -1); // rare; printed in decimal
+        return this.fmtFloatPrec(v, 'b', -1);
       case 'f':
       case 'e':
       case 'E':
@@ -580,7 +602,7 @@ class Printer {
     }
   }
 
-  fmtFloatPrec(v: number, verb: 'e' | 'E' | 'f' | 'g' | 'G' | 'x' | 'X', prec: number): void {
+  fmtFloatPrec(v: number, verb: 'b' | 'e' | 'E' | 'f' | 'g' | 'G' | 'x' | 'X', prec: number): void {
     if (this.precPresent) prec = this.prec;
     let num =
       prec < 0 && verb === 'g' && Number.isInteger(v) && Math.abs(v) < 1e6 && !Object.is(v, -0)
@@ -596,7 +618,7 @@ class Printer {
       this.zero = oldZero;
       return;
     }
-    if (this.sharp) {
+    if (this.sharp && verb !== 'b') {
       let digits = 0;
       if (verb === 'g' || verb === 'G' || verb === 'x') digits = prec === -1 ? 6 : prec;
       let tail = '';
@@ -800,8 +822,20 @@ class Printer {
     if (value instanceof GoInt) return this.fmtInteger(value, verb);
     if (value instanceof GoComplex) return this.fmtComplex(value, verb);
     if (value instanceof GoStruct) {
-      if (!this.erroring && (verb === 'v' || verb === 's' || verb === 'q' || verb === 'x')) {
+      const stringer = verb === 'v' || verb === 's' || verb === 'q' || verb === 'x' || verb === 'X';
+      if (!this.erroring && stringer) {
         return this.fmtString(value.goString(), this.sharpV ? 's' : verb);
+      }
+      const fields = value.goFields();
+      if (fields !== undefined) {
+        if (value.goType.startsWith('*')) this.buf += '&';
+        this.buf += '{';
+        for (let i = 0; i < fields.length; i++) {
+          if (i > 0) this.buf += ' ';
+          this.printValue(fields[i], verb, depth + 1);
+        }
+        this.buf += '}';
+        return;
       }
       if (this.erroring || depth > 0) {
         this.pad(value.goString());

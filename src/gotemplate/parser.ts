@@ -21,7 +21,7 @@ import {
   type TreeSource,
   type VariableNode,
 } from './nodes.js';
-import { GoComplex, goInt, type GoValue } from './value.js';
+import { GoComplex, bytesToString, goInt, type GoValue } from './value.js';
 
 /** A parsed template: a name and its root list. */
 export interface Tree {
@@ -882,37 +882,8 @@ export function unquote(s: string): string | null {
 }
 
 function decodeBytes(bytes: number[]): string {
-  // Escaped bytes form UTF-8 sequences (e.g. "\xc3\xa9" is "é"); invalid bytes become U+FFFD.
-  let s = '';
-  const b = Uint8Array.from(bytes);
-  let i = 0;
-  while (i < b.length) {
-    const c0 = b[i]!;
-    if (c0 < 0x80) {
-      s += String.fromCharCode(c0);
-      i++;
-      continue;
-    }
-    const dec = new TextDecoder('utf-8', { fatal: true });
-    let done = false;
-    for (const size of [2, 3, 4]) {
-      if (i + size <= b.length) {
-        try {
-          s += dec.decode(b.subarray(i, i + size));
-          i += size;
-          done = true;
-          break;
-        } catch {
-          /* try the next length */
-        }
-      }
-    }
-    if (!done) {
-      s += '\ufffd';
-      i++;
-    }
-  }
-  return s;
+  // Escaped bytes form UTF-8 sequences ("\xc3\xa9" is "é") or stay invalid bytes.
+  return bytesToString(Uint8Array.from(bytes));
 }
 
 /**

@@ -19,7 +19,7 @@ import {
 } from './exec.js';
 import { quote } from './fmt.js';
 import { parseInto, type Tree, type TreeSet } from './parser.js';
-import { compareStrings, type GoValue } from './value.js';
+import { compareStrings, toValidText, type GoValue } from './value.js';
 
 class ParsedSet implements TemplateSet {
   readonly names: readonly string[];
@@ -52,7 +52,7 @@ class ParsedSet implements TemplateSet {
     } catch (err) {
       throw wrapOverflow(err, name);
     }
-    return state.out;
+    return toValidText(state.out);
   }
 }
 

@@ -31,9 +31,10 @@
  *   prototype, so a `__proto__` key is an ordinary key.
  * - Ints are exact: `int64 "9007199254740993"` is `new GoInt('int64', 9007199254740993n)`. Use
  *   `goInt(n, kind)` to build one (it wraps to the kind's width like a Go conversion).
- * - Strings are JS strings. Go strings are bytes; where Go would produce invalid UTF-8 (slicing a
- *   multi-byte character), produce U+FFFD per invalid byte (`bytesToString`), which is what the
- *   oracle's JSON output shows. `len` counts UTF-8 bytes (`utf8Length`).
+ * - Strings are JS strings. Go strings are bytes: convert with `stringToBytes`/`bytesToString`,
+ *   which carry invalid UTF-8 bytes as lone surrogates U+DC80..U+DCFF so that byte-level work
+ *   (`len` = `utf8Length`, slicing, base64, `%q`) matches Go; `toValidText` gives the text the
+ *   oracle's JSON shows (U+FFFD per invalid byte).
  * - Errors: throw an `Error` whose message is Go's error text; the engine reports it as
  *   `error calling <name>: <message>` like Go's reflect call of a function returning (T, error)
  *   or panicking.
@@ -132,6 +133,12 @@ export abstract class GoStruct {
   }
   /** `%v` text: Go's String() result for a Stringer, or the `{a b}` struct form. */
   abstract goString(): string;
+  /** The struct's field values in declaration order (unexported ones too), for fmt verbs that
+   *  do not call String(): Go prints `printf "%d" (semver "1.2.3")` as `&{1 2 3 ...}` with the
+   *  verb applied to each field. Optional. */
+  goFields(): readonly GoValue[] | undefined {
+    return undefined;
+  }
 }
 
 /** A Go complex128; only template constants like `2i` produce one. */
@@ -450,7 +457,31 @@ export function toJSON(v: GoValue): unknown {
 // ---------------------------------------------------------------------------------------------
 // Strings as bytes
 
-/** Number of bytes of a string's UTF-8 encoding (Go's `len`). */
+/*
+ * Go strings are bytes and may hold invalid UTF-8 (`"\xff"`, `slice "é" 0 1`, `b64dec` of binary
+ * data). A JS string carries such a byte as a lone low surrogate U+DC80..U+DCFF (the
+ * "surrogateescape" convention): `len`, `%q`, `%x`, slicing and concatenation then work on the
+ * original bytes, and `"\xc3" + "\xa9"` is "é" again when printed. Text leaving the engine goes
+ * through `toValidText`, which turns each remaining invalid byte into U+FFFD like Go's JSON does.
+ */
+
+function isByteEscape(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c < 0xdc80 || c > 0xdcff) return false;
+  const p = i > 0 ? s.charCodeAt(i - 1) : 0;
+  return !(p >= 0xd800 && p <= 0xdbff);
+}
+
+const loneLowRe = /[\uDC80-\uDCFF]/;
+
+/** Whether a string carries invalid-UTF-8 bytes (see above). */
+export function hasByteEscapes(s: string): boolean {
+  if (!loneLowRe.test(s)) return false;
+  for (let i = 0; i < s.length; i++) if (isByteEscape(s, i)) return true;
+  return false;
+}
+
+/** Number of bytes of a Go string (Go's `len`). */
 export function utf8Length(s: string): number {
   let n = s.length;
   for (let i = 0; i < s.length; i++) {
@@ -465,31 +496,38 @@ export function utf8Length(s: string): number {
         continue;
       }
       n += 2;
+    } else if (c >= 0xdc80 && c <= 0xdcff) {
+      // an invalid byte (this unit is not the low half of a pair: pairs are skipped above)
     } else n += 2;
   }
   return n;
 }
 
 const encoder = new TextEncoder();
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** UTF-8 bytes of a string. */
+/** The bytes of a Go string (UTF-8, with escaped invalid bytes restored). */
 export function stringToBytes(s: string): Uint8Array {
-  return encoder.encode(s);
+  if (!hasByteEscapes(s)) return encoder.encode(s);
+  const out: number[] = [];
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (!isByteEscape(s, i)) continue;
+    if (i > start) for (const b of encoder.encode(s.slice(start, i))) out.push(b);
+    out.push(s.charCodeAt(i) & 0xff);
+    start = i + 1;
+  }
+  if (start < s.length) for (const b of encoder.encode(s.slice(start))) out.push(b);
+  return Uint8Array.from(out);
 }
 
-/**
- * A Go string (bytes) as a JS string: valid UTF-8 decodes normally, each invalid byte becomes
- * U+FFFD (Go's `utf8.DecodeRune` rule, which is what `json.Marshal` of the string shows).
- */
+/** Bytes as a Go string: valid UTF-8 decodes normally, each invalid byte is escaped (above). */
 export function bytesToString(b: Uint8Array): string {
-  let ascii = true;
-  for (let i = 0; i < b.length; i++) {
-    if (b[i]! >= 0x80) {
-      ascii = false;
-      break;
-    }
+  try {
+    return strictDecoder.decode(b);
+  } catch {
+    // invalid UTF-8: decode rune by rune below
   }
-  if (ascii) return String.fromCharCode.apply(null, b as unknown as number[]);
   let out = '';
   let i = 0;
   while (i < b.length) {
@@ -499,6 +537,20 @@ export function bytesToString(b: Uint8Array): string {
       i++;
       continue;
     }
+    const [r, size] = decodeRune(b, i);
+    out += r === 0xfffd && size === 1 ? String.fromCharCode(0xdc00 | c) : String.fromCodePoint(r);
+    i += size;
+  }
+  return out;
+}
+
+/** A Go string as valid text: escaped bytes that form UTF-8 decode, others become U+FFFD. */
+export function toValidText(s: string): string {
+  if (!hasByteEscapes(s)) return s;
+  const b = stringToBytes(s);
+  let out = '';
+  let i = 0;
+  while (i < b.length) {
     const [r, size] = decodeRune(b, i);
     out += String.fromCodePoint(r);
     i += size;

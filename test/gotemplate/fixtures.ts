@@ -8,9 +8,9 @@ import {
   fromJSON,
   isTemplateError,
   parseTemplates,
+  pkoFuncs,
   type MissingKey,
 } from '../../src/gotemplate/index.js';
-import { pkoFuncs } from '../../src/gotemplate/funcs/index.js';
 
 export interface OracleFixture {
   id: string;

@@ -11,7 +11,15 @@ import { fixtureGroups, loadFixtures, render, sameErrorText } from './fixtures.j
  * turns it red until it is removed from this list.
  */
 const knownEngineGaps: Record<string, string> = {
-  'pko/include/16': '999 nested includes exhaust the JS stack before the limit of 1000',
+  'pko/include/16':
+    '999 nested includes render under plain Node, but the stack of a vitest worker runs out near 600',
+};
+
+/** Error texts that follow Package Operator's own wording, which the oracle does not copy. */
+const pkoWording: Record<string, string> = {
+  'pko/b64decMap/3': 'PKO prefixes `decode base64 value at key <k>: `',
+  'pko/include/17':
+    "PKO's `including template with name <n>: exceeded max include recursion depth`",
 };
 
 let errorCases = 0;
@@ -46,15 +54,16 @@ describe.each(fixtureGroups)('oracle fixtures: %s', (group) => {
     );
     errorCases++;
     if ('error' in got && sameErrorText(f, got.error)) sameText++;
-    else differentText.push(f.id);
+    else if (!Object.hasOwn(pkoWording, f.id)) differentText.push(f.id);
   });
 });
 
 afterAll(() => {
   if (errorCases === 0) return;
   const rate = ((100 * sameText) / errorCases).toFixed(1);
+  const pko = Object.keys(pkoWording).length;
   process.stdout.write(
-    `oracle error texts: ${sameText}/${errorCases} identical (${rate}%)` +
+    `oracle error texts: ${sameText}/${errorCases} identical (${rate}%), ${pko} in PKO's wording` +
       (differentText.length > 0 ? `; differing: ${differentText.slice(0, 30).join(' ')}\n` : '\n'),
   );
 });

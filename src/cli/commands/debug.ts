@@ -11,10 +11,10 @@ import {
   fromJSON,
   isTemplateError,
   parseTemplates,
+  pkoFuncs,
   type MissingKey,
   type TemplateSet,
 } from '../../gotemplate/index.js';
-import { pkoFuncs } from '../../gotemplate/funcs/index.js';
 
 interface OracleRequest {
   id?: string;

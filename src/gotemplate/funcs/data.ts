@@ -8,7 +8,6 @@ import {
   goTypeName,
   isEmptyValue,
   isGoMap,
-  mapGet,
   mapHas,
   mapSet,
   newMap,
@@ -33,7 +32,7 @@ import {
   base64ErrorOffset,
 } from './convert.js';
 import { decimalFold, type DecOp } from './decimal.js';
-import { marshal, unmarshal } from './json.js';
+import { marshal, unmarshal, unmarshalPartial } from './json.js';
 import { formatValue } from './go-format.js';
 
 const num = (v: GoValue): number => (v as GoInt).toNumber();
@@ -442,13 +441,7 @@ export function dataFuncs(): FuncMap {
     deepCopy: defineFunc([I], ([v]) => copyOrFail(v)),
     mustDeepCopy: defineFunc([I], ([v]) => copyOrFail(v)),
     // JSON
-    fromJson: defineFunc(['string'], ([s]) => {
-      try {
-        return unmarshal(str(s));
-      } catch {
-        return null;
-      }
-    }),
+    fromJson: defineFunc(['string'], ([s]) => unmarshalPartial(str(s)).value),
     mustFromJson: defineFunc(['string'], ([s]) => unmarshal(str(s))),
     toJson: defineFunc([I], ([v]) => jsonOrEmpty(v, { escapeHTML: true })),
     mustToJson: defineFunc([I], ([v]) => marshal(v, { escapeHTML: true })),
@@ -546,7 +539,7 @@ export function dataFuncs(): FuncMap {
       I,
     ),
     get: defineFunc([M, 'string'], ([d, k]) =>
-      d === null ? '' : (mapGet(d as GoMap, str(k)) ?? ''),
+      d !== null && mapHas(d as GoMap, str(k)) ? (d as GoMap)[str(k)]! : '',
     ),
     set: defineFunc([M, 'string', I], ([d, k, v]) => {
       if (d === null) throw new Error('assignment to entry in nil map');

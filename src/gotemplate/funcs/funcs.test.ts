@@ -123,7 +123,10 @@ describe('Package Operator functions', () => {
 const jsonValue = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small' },
-    fc.string({ unit: 'binary', maxLength: 12 }),
+    // Without C1 controls, DEL and U+FFFE/F: Go's toYAML folds NEL and rejects the others.
+    fc
+      .string({ unit: 'binary', maxLength: 12 })
+      .filter((s) => !/[\u007f-\u009f\ufffe\uffff]/.test(s)),
     fc.string({
       unit: fc.constantFrom(
         'a',

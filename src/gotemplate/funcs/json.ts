@@ -86,152 +86,207 @@ function quoteChar(c: string): string {
   return "'" + q.slice(1, -1) + "'";
 }
 
-/** json.Unmarshal into interface{}: numbers float64, Go's error messages. */
-export function unmarshal(text: string): GoValue {
-  let i = 0;
-  const n = text.length;
-  const ws = (): void => {
-    while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r'))
-      i++;
-  };
-  const eof = (): never => {
-    throw new Error('unexpected end of JSON input');
-  };
-  const bad = (context: string): never => {
-    if (i >= n) eof();
-    throw new Error(`invalid character ${quoteChar(text[i]!)} ${context}`);
-  };
-  const value = (): GoValue => {
-    ws();
-    if (i >= n) eof();
-    const c = text[i]!;
-    if (c === '{') {
-      i++;
-      const m = newMap();
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return m;
-      }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') bad('looking for beginning of object key string');
-        const k = string();
-        ws();
-        if (text[i] !== ':') bad('after object key');
-        i++;
-        mapSet(m, k, value());
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return m;
-        }
-        bad('after object key:value pair');
-      }
+const simpleEscapes: Record<string, string> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+};
+
+/** A Go-flavoured JSON reader (a class, not closures: it runs per fromJson call). */
+class JsonReader {
+  i = 0;
+  /** Go reports a number out of float64 range after decoding the rest. */
+  rangeError: string | undefined;
+  constructor(readonly text: string) {}
+
+  ws(): void {
+    const t = this.text;
+    while (this.i < t.length) {
+      const c = t.charCodeAt(this.i);
+      if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return;
+      this.i++;
     }
-    if (c === '[') {
-      i++;
-      const a: GoValue[] = [];
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return a;
-      }
-      for (;;) {
-        a.push(value());
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return a;
-        }
-        bad('after array element');
-      }
+  }
+
+  bad(context: string): never {
+    if (this.i >= this.text.length) throw new Error('unexpected end of JSON input');
+    throw new Error(`invalid character ${quoteChar(this.text[this.i]!)} ${context}`);
+  }
+
+  value(): GoValue {
+    this.ws();
+    const t = this.text;
+    if (this.i >= t.length) this.bad('');
+    const c = t[this.i]!;
+    if (c === '{') return this.object();
+    if (c === '[') return this.array();
+    if (c === '"') return this.string();
+    if (c === 't') return this.literal('true', true);
+    if (c === 'f') return this.literal('false', false);
+    if (c === 'n') return this.literal('null', null);
+    if (c === '-' || (c >= '0' && c <= '9')) return this.number();
+    return this.bad('looking for beginning of value');
+  }
+
+  object(): GoValue {
+    this.i++;
+    const m = newMap();
+    this.ws();
+    if (this.text[this.i] === '}') {
+      this.i++;
+      return m;
     }
-    if (c === '"') return string();
-    for (const [word, val] of [
-      ['true', true],
-      ['false', false],
-      ['null', null],
-    ] as const) {
-      if (c === word[0]) {
-        for (let k = 1; k < word.length; k++) {
-          i++;
-          if (text[i] !== word[k]) bad(`in literal ${word} (expecting ${quoteChar(word[k]!)})`);
-        }
-        i++;
-        return val;
-      }
-    }
-    if (c === '-' || (c >= '0' && c <= '9')) {
-      const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
-      if (!m) {
-        i++;
-        bad('in numeric literal');
-      }
-      const t = m![0];
-      i += t.length;
-      if (i < n && /[.eE]/.test(text[i]!)) {
-        i++;
-        bad('in numeric literal');
-      }
-      return Number(t);
-    }
-    return bad('looking for beginning of value');
-  };
-  const string = (): string => {
-    i++;
-    let out = '';
     for (;;) {
-      if (i >= n) eof();
-      const c = text[i]!;
-      if (c === '"') {
-        i++;
+      this.ws();
+      if (this.text[this.i] !== '"') this.bad('looking for beginning of object key string');
+      const k = this.string();
+      this.ws();
+      if (this.text[this.i] !== ':') this.bad('after object key');
+      this.i++;
+      mapSet(m, k, this.value());
+      this.ws();
+      const c = this.text[this.i];
+      this.i++;
+      if (c === ',') continue;
+      if (c === '}') return m;
+      this.i--;
+      this.bad('after object key:value pair');
+    }
+  }
+
+  array(): GoValue {
+    this.i++;
+    const a: GoValue[] = [];
+    this.ws();
+    if (this.text[this.i] === ']') {
+      this.i++;
+      return a;
+    }
+    for (;;) {
+      a.push(this.value());
+      this.ws();
+      const c = this.text[this.i];
+      this.i++;
+      if (c === ',') continue;
+      if (c === ']') return a;
+      this.i--;
+      this.bad('after array element');
+    }
+  }
+
+  literal(word: string, val: GoValue): GoValue {
+    for (let k = 1; k < word.length; k++) {
+      this.i++;
+      if (this.text[this.i] !== word[k])
+        this.badChar(this.text[this.i], `in literal ${word} (expecting ${quoteChar(word[k]!)})`);
+    }
+    this.i++;
+    return val;
+  }
+
+  badChar(c: string | undefined, context: string): never {
+    throw new Error(`invalid character ${quoteChar(c ?? ' ')} ${context}`);
+  }
+
+  /** A number, scanned like Go's JSON scanner (its error texts included). */
+  number(): GoValue {
+    const t = this.text;
+    const start = this.i;
+    const digit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+    let i = this.i;
+    if (t[i] === '-') {
+      i++;
+      if (!digit(t[i])) this.badChar(t[i], 'in numeric literal');
+    }
+    if (t[i] === '0') i++;
+    else while (digit(t[i])) i++;
+    if (t[i] === '.') {
+      i++;
+      if (!digit(t[i])) this.badChar(t[i], 'after decimal point in numeric literal');
+      while (digit(t[i])) i++;
+    }
+    if (t[i] === 'e' || t[i] === 'E') {
+      i++;
+      if (t[i] === '+' || t[i] === '-') i++;
+      if (!digit(t[i])) this.badChar(t[i], 'in exponent of numeric literal');
+      while (digit(t[i])) i++;
+    }
+    this.i = i;
+    const text = t.slice(start, i);
+    const v = Number(text);
+    if (!Number.isFinite(v)) {
+      this.rangeError ??= `json: cannot unmarshal number ${text} into Go value of type float64`;
+      return null;
+    }
+    return v;
+  }
+
+  string(): string {
+    const t = this.text;
+    this.i++;
+    let out = '';
+    let start = this.i;
+    for (;;) {
+      if (this.i >= t.length) this.bad('');
+      const c = t.charCodeAt(this.i);
+      if (c === 34) {
+        out += t.slice(start, this.i);
+        this.i++;
         return out;
       }
-      if (c < ' ') bad('in string literal');
-      if (c === '\\') {
-        i++;
-        if (i >= n) eof();
-        const e = text[i]!;
-        const simple: Record<string, string> = {
-          '"': '"',
-          '\\': '\\',
-          '/': '/',
-          b: '\b',
-          f: '\f',
-          n: '\n',
-          r: '\r',
-          t: '\t',
-        };
-        if (e in simple) {
-          out += simple[e];
-          i++;
-        } else if (e === 'u') {
-          const h = text.slice(i + 1, i + 5);
-          if (!/^[0-9a-fA-F]{4}$/.test(h)) {
-            i++;
-            while (i < n && /[0-9a-fA-F]/.test(text[i]!)) i++;
-            bad('in \\u hexadecimal character escape');
-          }
-          out += String.fromCharCode(parseInt(h, 16));
-          i += 5;
-        } else bad('in string escape code');
+      if (c < 32) this.bad('in string literal');
+      if (c !== 92) {
+        this.i++;
         continue;
       }
-      out += c;
-      i++;
+      out += t.slice(start, this.i);
+      this.i++;
+      if (this.i >= t.length) this.bad('');
+      const e = t[this.i]!;
+      const simple = simpleEscapes[e];
+      if (simple !== undefined) {
+        out += simple;
+        this.i++;
+      } else if (e === 'u') {
+        const h = t.slice(this.i + 1, this.i + 5);
+        if (!/^[0-9a-fA-F]{4}$/.test(h)) {
+          this.i++;
+          while (this.i < t.length && /[0-9a-fA-F]/.test(t[this.i]!)) this.i++;
+          this.bad('in \\u hexadecimal character escape');
+        }
+        out += String.fromCharCode(parseInt(h, 16));
+        this.i += 5;
+      } else this.bad('in string escape code');
+      start = this.i;
     }
-  };
-  const v = value();
-  ws();
-  if (i < n) bad('after top-level value');
-  return v;
+  }
+}
+
+/**
+ * json.Unmarshal into interface{}: numbers float64, Go's error messages. Like Go, a number out of
+ * range still yields the rest of the value (with nil there) next to the error.
+ */
+export function unmarshalPartial(text: string): { value: GoValue; error?: string } {
+  const r = new JsonReader(text);
+  let value: GoValue;
+  try {
+    value = r.value();
+    r.ws();
+    if (r.i < text.length) r.bad('after top-level value');
+  } catch (err) {
+    return { value: null, error: (err as Error).message };
+  }
+  return r.rangeError === undefined ? { value } : { value, error: r.rangeError };
+}
+
+/** json.Unmarshal into interface{}; throws Go's error text. */
+export function unmarshal(text: string): GoValue {
+  const { value, error } = unmarshalPartial(text);
+  if (error !== undefined) throw new Error(error);
+  return value;
 }

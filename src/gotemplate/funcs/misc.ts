@@ -86,23 +86,25 @@ function replaceAll(re: RE2JS, s: string, repl: (groups: (string | null)[]) => s
   return out + s.slice(last);
 }
 
+/** Go's Regexp.Split. */
 function split(re: RE2JS, s: string, n: number): string[] {
   if (n === 0) return [];
+  if (re.toString() !== '' && s.length === 0) return [''];
   if (re.toString() === '' && s.length > 0) {
     const runes = [...s];
     if (n > 0 && runes.length > n) return [...runes.slice(0, n - 1), runes.slice(n - 1).join('')];
     return runes;
   }
-  const matches = allMatches(re, s, -1);
   const out: string[] = [];
   let beg = 0;
-  for (const [a, b] of matches) {
+  let end = 0;
+  for (const [a, b] of allMatches(re, s, n)) {
     if (n > 0 && out.length === n - 1) break;
-    if (b === 0) continue;
-    out.push(s.slice(beg, a));
+    end = a;
+    if (b !== 0) out.push(s.slice(beg, end));
     beg = b;
   }
-  out.push(s.slice(beg));
+  if (end !== s.length) out.push(s.slice(beg));
   return out;
 }
 

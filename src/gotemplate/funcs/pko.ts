@@ -21,29 +21,34 @@ export interface PkoFuncOptions {
   cel?: (expression: string) => boolean;
 }
 
+/**
+ * `include name data`: executes a named template and returns its output. Package Operator counts
+ * nested includes per name and fails beyond 1000 (its transform.SprigFuncs, message included).
+ */
 function includeFunc(): FuncMap {
   return {
     include: defineFunc(['string', 'interface {}'], ([name, data], env) => {
       const n = name as string;
       const key = `include:${n}`;
-      const depth = ((env.state.get(key) as number | undefined) ?? 0) + 1;
+      const depth = (env.state.get(key) as number | undefined) ?? 0;
+      if (depth > includeDepthLimit)
+        throw new Error(`including template with name ${n}: exceeded max include recursion depth`);
+      if (!env.hasTemplate(n))
+        throw new Error(`template: no template "${n}" associated with template ""`);
+      env.state.set(key, depth + 1);
+      const out = env.executeTemplate(n, data ?? null);
       env.state.set(key, depth);
-      try {
-        if (depth > includeDepthLimit)
-          throw new Error(`rendering template has a nested reference name: ${n}`);
-        if (!env.hasTemplate(n))
-          throw new Error(`template: no template "${n}" associated with template ""`);
-        return env.executeTemplate(n, data ?? null);
-      } finally {
-        env.state.set(key, depth - 1);
-      }
+      return out;
     }),
   };
 }
 
 function yamlFuncs(): FuncMap {
   return {
-    toYAML: defineFunc(['interface {}'], ([v]) => marshalYAML(v ?? null).replace(/\n$/, '')),
+    toYAML: defineFunc(['interface {}'], ([v]) => {
+      const out = marshalYAML(v ?? null);
+      return out.endsWith('\n') ? out.slice(0, -1) : out;
+    }),
     fromYAML: defineFunc(['interface {}'], ([v]) => {
       if (typeof v === 'string') return parseYAML(v);
       if (v instanceof Uint8Array) return parseYAML(bytesToString(v));
@@ -55,7 +60,10 @@ function yamlFuncs(): FuncMap {
       for (const [k, v] of Object.entries(m)) {
         if (typeof v !== 'string') continue;
         const at = base64ErrorOffset(v);
-        if (at !== undefined) throw new Error(`illegal base64 data at input byte ${at}`);
+        if (at !== undefined)
+          throw new Error(
+            `decode base64 value at key ${k}: illegal base64 data at input byte ${at}`,
+          );
         const s = v.replace(/[\r\n]/g, '');
         mapSet(out, k, bytesToString(Buffer.from(s, 'base64')));
       }

@@ -27,6 +27,7 @@ import {
   isUpper,
   toBinary,
   toLowerRune,
+  toTitleRune,
   toUpperRune,
   trimSpace,
 } from './unicode.js';
@@ -35,6 +36,8 @@ const num = (v: GoValue): number => (v as GoInt).toNumber();
 const str = (v: GoValue): string => v as string;
 
 function sliceBounds(a: number | undefined, b: number | undefined, len: number): never {
+  if (a === undefined && b !== undefined && b < 0)
+    throw new Error(`runtime error: slice bounds out of range [:${b}]`);
   if (a === undefined)
     throw new Error(`runtime error: slice bounds out of range [:${b}] with length ${len}`);
   if (b === undefined) throw new Error(`runtime error: slice bounds out of range [${a}:${len}]`);
@@ -109,7 +112,7 @@ function title(s: string): string {
   let prev = ' ';
   let out = '';
   for (const r of s) {
-    out += isSeparator(prev) ? toUpperRune(r) : r;
+    out += isSeparator(prev) ? toTitleRune(r) : r;
     prev = r;
   }
   return out;
@@ -138,11 +141,19 @@ function untitle(s: string): string {
 }
 
 function swapCase(s: string): string {
+  let ws = true;
   let out = '';
   for (const r of s) {
-    if (isUpper(r) || isTitle(r)) out += toLowerRune(r);
-    else if (isLower(r)) out += toUpperRune(r);
-    else out += r;
+    if (isUpper(r) || isTitle(r)) {
+      out += toLowerRune(r);
+      ws = false;
+    } else if (isLower(r)) {
+      out += ws ? toTitleRune(r) : toUpperRune(r);
+      ws = false;
+    } else {
+      out += r;
+      ws = isSpace(r);
+    }
   }
   return out;
 }
@@ -397,7 +408,12 @@ function trimCutset(s: string, cutset: string): string {
   return runes.slice(a, b).join('');
 }
 
+// Printable ASCII without `"` or `\\`: strconv.Quote only adds the quotes.
+const plainQuotable = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 function quoteAll(args: GoValue[]): string {
+  if (args.length === 1 && typeof args[0] === 'string' && plainQuotable.test(args[0]))
+    return `"${args[0]}"`;
   return args
     .filter((a) => a !== null && a !== undefined)
     .map((a) => goQuote(strval(a)))

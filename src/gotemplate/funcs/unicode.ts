@@ -10,19 +10,59 @@ const number = /^\p{N}$/u;
 const digit = /^\p{Nd}$/u;
 const punct = /^\p{P}$/u;
 
-export const isSpace = (r: string): boolean => space.test(r);
-export const isUpper = (r: string): boolean => upper.test(r);
-export const isLower = (r: string): boolean => lower.test(r);
-export const isTitle = (r: string): boolean => title.test(r);
-export const isLetter = (r: string): boolean => letter.test(r);
-export const isNumber = (r: string): boolean => number.test(r);
-export const isDigit = (r: string): boolean => digit.test(r);
+// ASCII fast paths first: these run per character in the case conversions and YAML emitter.
+const ascii = (r: string): number => (r.length === 1 ? r.charCodeAt(0) : 0x80);
+export const isSpace = (r: string): boolean => {
+  const c = ascii(r);
+  return c < 0x80 ? c === 32 || (c >= 9 && c <= 13) : space.test(r);
+};
+export const isUpper = (r: string): boolean => {
+  const c = ascii(r);
+  return c < 0x80 ? c >= 65 && c <= 90 : upper.test(r);
+};
+export const isLower = (r: string): boolean => {
+  const c = ascii(r);
+  return c < 0x80 ? c >= 97 && c <= 122 : lower.test(r);
+};
+export const isTitle = (r: string): boolean => ascii(r) >= 0x80 && title.test(r);
+export const isLetter = (r: string): boolean => {
+  const c = ascii(r);
+  return c < 0x80 ? (c | 32) >= 97 && (c | 32) <= 122 : letter.test(r);
+};
+export const isNumber = (r: string): boolean => {
+  const c = ascii(r);
+  return c < 0x80 ? c >= 48 && c <= 57 : number.test(r);
+};
+export const isDigit = (r: string): boolean => {
+  const c = ascii(r);
+  return c < 0x80 ? c >= 48 && c <= 57 : digit.test(r);
+};
 export const isPunct = (r: string): boolean => punct.test(r);
 
 /** unicode.ToUpper of one rune: Go has no multi-rune mappings (`ß` stays `ß`). */
 export function toUpperRune(r: string): string {
   const u = r.toUpperCase();
   return u.length === r.length || [...u].length === 1 ? u : r;
+}
+
+const titleCase: Record<string, string> = {
+  Ǆ: 'ǅ',
+  ǅ: 'ǅ',
+  ǆ: 'ǅ',
+  Ǉ: 'ǈ',
+  ǈ: 'ǈ',
+  ǉ: 'ǈ',
+  Ǌ: 'ǋ',
+  ǋ: 'ǋ',
+  ǌ: 'ǋ',
+  Ǳ: 'ǲ',
+  ǲ: 'ǲ',
+  ǳ: 'ǲ',
+};
+
+/** unicode.ToTitle of one rune: upper case except for the four Latin digraphs. */
+export function toTitleRune(r: string): string {
+  return titleCase[r] ?? toUpperRune(r);
 }
 
 /** unicode.ToLower of one rune (`İ` → `i`). */

@@ -11,13 +11,20 @@ export interface UrlParts {
   userinfo: string;
 }
 
-function unescape(s: string, what: string): string {
+class UrlError extends Error {}
+
+function unescape(s: string): string {
   const bad = /%(?![0-9a-fA-F]{2})/.exec(s);
-  if (bad !== null) {
-    const esc = s.slice(bad.index, bad.index + 3);
-    throw new Error(`invalid URL escape ${JSON.stringify(esc)}`.replace('%s', what));
-  }
-  return decodeURIComponent(s.replace(/%(?![0-9a-fA-F]{2})/g, '%25'));
+  if (bad !== null)
+    throw new UrlError(`invalid URL escape ${JSON.stringify(s.slice(bad.index, bad.index + 3))}`);
+  return Buffer.from(
+    s.replace(/%([0-9a-fA-F]{2})|[^%]+/g, (m, hex: string | undefined) =>
+      hex === undefined
+        ? Buffer.from(m).toString('latin1')
+        : String.fromCharCode(parseInt(hex, 16)),
+    ),
+    'latin1',
+  ).toString('utf8');
 }
 
 function shouldEscape(c: string, mode: 'path' | 'user' | 'fragment'): boolean {
@@ -44,6 +51,18 @@ function escape(s: string, mode: 'path' | 'user' | 'fragment'): string {
 
 /** sprig's urlParse: url.Parse, then its parts as a map. */
 export function goUrlParse(raw: string): GoMap {
+  try {
+    return parseUrl(raw);
+  } catch (err) {
+    if (err instanceof UrlError)
+      throw new Error(`unable to parse url: parse ${JSON.stringify(raw)}: ${err.message}`, {
+        cause: err,
+      });
+    throw err;
+  }
+}
+
+function parseUrl(raw: string): GoMap {
   const fail = (msg: string): never => {
     throw new Error(`unable to parse url: parse ${JSON.stringify(raw)}: ${msg}`);
   };
@@ -51,7 +70,7 @@ export function goUrlParse(raw: string): GoMap {
   let fragment = '';
   const hash = rest.indexOf('#');
   if (hash >= 0) {
-    fragment = unescape(rest.slice(hash + 1), 'fragment');
+    fragment = unescape(rest.slice(hash + 1));
     rest = rest.slice(0, hash);
   }
   let scheme = '';
@@ -88,7 +107,8 @@ export function goUrlParse(raw: string): GoMap {
         host = auth.slice(at + 1);
       } else host = auth;
     }
-    path = unescape(rest, 'path');
+    path = unescape(rest);
+    host = unescape(host);
   }
   let hostname = host;
   if (hostname.startsWith('[')) hostname = hostname.slice(1, hostname.indexOf(']'));

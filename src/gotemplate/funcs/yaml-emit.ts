@@ -3,11 +3,10 @@
  * yaml.v2's encoder and emitter (a port of libyaml): natural key order, indentless sequences in
  * mappings, YAML 1.1 quoting, literal blocks for multi-line strings, folding at 80 columns.
  */
-import { unmarshal, marshal } from './json.js';
 import { formatFloat } from './go-format.js';
 import { parseGoFloat } from './convert.js';
 import { isDigit, isLetter } from './unicode.js';
-import type { GoValue } from '../value.js';
+import { GoFuncValue, GoInt, GoStruct, type GoValue } from '../value.js';
 
 /** A node of the document as yaml.v2 decodes the JSON text. */
 type Node =
@@ -19,62 +18,52 @@ type Node =
   | { k: 'seq'; v: Node[] }
   | { k: 'map'; v: [string, Node][] };
 
-/** Re-reads Go's JSON text the way yaml.v2 types plain numbers (ints stay ints). */
-function parseJSONForYAML(text: string): Node {
-  let i = 0;
-  const value = (): Node => {
-    const c = text[i]!;
-    if (c === '{') {
-      i++;
-      const entries: [string, Node][] = [];
-      if (text[i] === '}') {
-        i++;
-        return { k: 'map', v: entries };
-      }
-      for (;;) {
-        const key = str();
-        i++; // ':'
-        entries.push([key, value()]);
-        if (text[i++] === '}') return { k: 'map', v: entries };
-      }
-    }
-    if (c === '[') {
-      i++;
-      const items: Node[] = [];
-      if (text[i] === ']') {
-        i++;
-        return { k: 'seq', v: items };
-      }
-      for (;;) {
-        items.push(value());
-        if (text[i++] === ']') return { k: 'seq', v: items };
-      }
-    }
-    if (c === '"') return { k: 'str', v: str() };
-    if (text.startsWith('true', i)) {
-      i += 4;
-      return { k: 'bool', v: true };
-    }
-    if (text.startsWith('false', i)) {
-      i += 5;
-      return { k: 'bool', v: false };
-    }
-    if (text.startsWith('null', i)) {
-      i += 4;
+/**
+ * A value as yaml.v2 sees it after json.Marshal and re-reading: integral floats below 1e21 print
+ * as integers (JSON writes them without exponent) and come back as ints; other floats stay floats.
+ */
+// Characters Go's JSON writes raw but yaml.v2's reader rejects when sigs.k8s.io/yaml re-reads it.
+
+const yamlForbidden = /[\u007f-\u0084\u0086-\u009f\ufffe\uffff]/;
+
+function checkYAMLText(s: string): string {
+  if (yamlForbidden.test(s))
+    throw new Error('error converting JSON to YAML: yaml: control characters are not allowed');
+  // Go's JSON leaves NEL raw, and a raw line break in a double-quoted scalar folds when yaml.v2
+  // reads it: blanks around it go, one break becomes a space, n breaks become n-1 newlines.
+  if (s.includes('\u0085'))
+    return s.replace(/[ \t]*(?:\u0085[ \t]*)+/g, (m) => {
+      const n = m.split('\u0085').length - 1;
+      return n === 1 ? ' ' : '\n'.repeat(n - 1);
+    });
+  return s;
+}
+
+function toNode(v: GoValue): Node {
+  switch (typeof v) {
+    case 'string':
+      return { k: 'str', v: checkYAMLText(v) };
+    case 'boolean':
+      return { k: 'bool', v };
+    case 'number':
+      if (!Number.isFinite(v))
+        throw new Error(
+          `error marshaling into JSON: json: unsupported value: ${Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'}`,
+        );
+      return Number.isInteger(v) && Math.abs(v) < 1e21 ? numberNode(String(v)) : { k: 'float', v };
+    case 'undefined':
       return { k: 'null' };
-    }
-    const m = /^-?[0-9.eE+-]+/.exec(text.slice(i))!;
-    i += m[0].length;
-    return numberNode(m[0]);
-  };
-  const str = (): string => {
-    const start = i;
-    i++;
-    while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-    i++;
-    return unmarshal(text.slice(start, i)) as string;
-  };
-  return value();
+    default:
+      break;
+  }
+  if (v === null) return { k: 'null' };
+  if (v instanceof GoInt) return { k: 'int', v: v.value.toString() };
+  if (Array.isArray(v)) return { k: 'seq', v: v.map(toNode) };
+  if (v instanceof Uint8Array) return { k: 'str', v: Buffer.from(v).toString('base64') };
+  if (v instanceof GoStruct) return { k: 'str', v: v.goString() };
+  if (v instanceof GoFuncValue)
+    throw new Error(`error marshaling into JSON: json: unsupported type: ${v.goType}`);
+  return { k: 'map', v: Object.keys(v).map((key) => [checkYAMLText(key), toNode(v[key])]) };
 }
 
 function numberNode(t: string): Node {
@@ -171,9 +160,7 @@ function canUsePlain(s: string): boolean {
 
 // --- natural key order (yaml.v2 keyList.Less) ---
 
-function keyLess(a: string, b: string): boolean {
-  const ar = [...a];
-  const br = [...b];
+function keyLess(ar: string[], br: string[]): boolean {
   for (let i = 0; i < ar.length && i < br.length; i++) {
     if (ar[i] === br[i]) continue;
     const al = isLetter(ar[i]!);
@@ -230,7 +217,12 @@ interface Analysis {
   block: boolean;
 }
 
+// Plain-safe at any position: no spaces, indicators, breaks or non-ASCII (the common case).
+const simplePlain = /^[A-Za-z0-9_][A-Za-z0-9_./=+-]*$/;
+
 function analyze(value: string): Analysis {
+  if (simplePlain.test(value) && !value.startsWith('...'))
+    return { multiline: false, blockPlain: true, single: true, block: true };
   const ch = [...value];
   if (ch.length === 0) return { multiline: false, blockPlain: true, single: true, block: false };
   let blockIndicators = false;
@@ -320,6 +312,13 @@ function analyze(value: string): Analysis {
   return { multiline: lineBreaks, blockPlain, single, block };
 }
 
+/** libyaml's check_simple_key for a string key: one line, at most 128 bytes. */
+function isSimpleKey(key: string): boolean {
+  if (Buffer.byteLength(key) > 128) return false;
+  for (const c of key) if (isBreakCh(c)) return false;
+  return true;
+}
+
 class Emitter {
   out = '';
   column = 0;
@@ -332,7 +331,11 @@ class Emitter {
 
   put(s: string): void {
     this.out += s;
-    this.column += [...s].length;
+    if (s.length === 1) {
+      this.column++;
+      return;
+    }
+    for (let i = 0; i < s.length; i++) if ((s.charCodeAt(i) & 0xfc00) !== 0xdc00) this.column++;
   }
   putBreak(): void {
     this.out += '\n';
@@ -408,17 +411,29 @@ class Emitter {
           this.popIndent();
           return;
         }
-        const entries = [...n.v].sort((a, b) =>
-          keyLess(a[0], b[0]) ? -1 : keyLess(b[0], a[0]) ? 1 : 0,
-        );
+        const entries = n.v
+          .map(([k, v]) => ({ k, v, runes: [...k] }))
+          .sort((a, b) => (keyLess(a.runes, b.runes) ? -1 : keyLess(b.runes, a.runes) ? 1 : 0))
+          .map((e) => [e.k, e.v] as const);
         this.increaseIndent(false, false);
         for (const [key, value] of entries) {
           this.writeIndent();
-          this.node(
-            { k: 'str', v: key },
-            { root: false, sequence: false, mapping: true, simpleKey: true },
-          );
-          this.indicator(':', false, false, false);
+          if (isSimpleKey(key)) {
+            this.node(
+              { k: 'str', v: key },
+              { root: false, sequence: false, mapping: true, simpleKey: true },
+            );
+            this.indicator(':', false, false, false);
+          } else {
+            // libyaml's complex key: `? key`, then `: value` on its own line.
+            this.indicator('?', true, false, true);
+            this.node(
+              { k: 'str', v: key },
+              { root: false, sequence: false, mapping: true, simpleKey: false },
+            );
+            this.writeIndent();
+            this.indicator(':', true, false, true);
+          }
           this.node(value, { root: false, sequence: false, mapping: true, simpleKey: false });
         }
         this.popIndent();
@@ -458,6 +473,13 @@ class Emitter {
 
   writePlain(value: string, allowBreaks: boolean): void {
     if (!this.whitespace) this.put(' ');
+    if (!value.includes(' ')) {
+      // Only a space can become a line break.
+      this.put(value);
+      this.whitespace = false;
+      this.indention = false;
+      return;
+    }
     const ch = [...value];
     let spaces = false;
     for (let i = 0; i < ch.length; i++) {
@@ -480,6 +502,7 @@ class Emitter {
     this.indicator("'", true, false, false);
     const ch = [...value];
     let spaces = false;
+    let breaks = false;
     for (let i = 0; i < ch.length; i++) {
       const c = ch[i]!;
       if (c === ' ') {
@@ -494,11 +517,22 @@ class Emitter {
           this.writeIndent();
         else this.put(c);
         spaces = true;
+      } else if (isBreakCh(c)) {
+        if (!breaks && c === '\n') this.putBreak();
+        if (c === '\n') this.putBreak();
+        else {
+          this.put(c);
+          this.column = 0;
+        }
+        this.indention = true;
+        breaks = true;
       } else {
+        if (breaks) this.writeIndent();
         if (c === "'") this.put("'");
         this.put(c);
         this.indention = false;
         spaces = false;
+        breaks = false;
       }
     }
     this.indicator("'", false, false, false);
@@ -506,12 +540,15 @@ class Emitter {
 
   writeDouble(value: string, allowBreaks: boolean): void {
     this.indicator('"', true, false, false);
+    const bom = value.startsWith('\ufeff');
     const ch = [...value];
     let spaces = false;
     for (let i = 0; i < ch.length; i++) {
       const c = ch[i]!;
       const p = c.codePointAt(0)!;
-      if (!isPrintableCh(c) || p === 0xfeff || isBreakCh(c) || c === '"' || c === '\\') {
+      // libyaml's is_bom() looks at the start of the value, not at i: after a leading BOM every
+      // character is escaped.
+      if (!isPrintableCh(c) || bom || isBreakCh(c) || c === '"' || c === '\\') {
         const named: Record<number, string> = {
           0: '0',
           7: 'a',
@@ -596,13 +633,7 @@ class Emitter {
 
 /** sigs.k8s.io/yaml.Marshal(v) as text (with its final newline). Throws Go's error text. */
 export function marshalYAML(v: GoValue): string {
-  let json: string;
-  try {
-    json = marshal(v, { escapeHTML: true });
-  } catch (err) {
-    throw new Error(`error marshaling into JSON: ${(err as Error).message}`, { cause: err });
-  }
-  const node = parseJSONForYAML(json);
+  const node = toNode(v);
   const e = new Emitter();
   e.node(node, { root: true, sequence: false, mapping: false, simpleKey: false });
   // Document end: a final break unless the last scalar (a literal block) ended with one.
