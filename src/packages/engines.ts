@@ -7,11 +7,11 @@ import { createFilterEvaluator } from '../cel/index.js';
 import {
   fromJSON,
   parseTemplates,
+  pkoFuncs,
   typedMap,
   type GoMap,
   type GoValue,
 } from '../gotemplate/index.js';
-import { pkoFuncs } from '../gotemplate/funcs/index.js';
 import { UserError } from '../errors.js';
 import type { CelEvaluator, ParsedTemplates, TemplateEngine } from './capabilities.js';
 import type { RenderCapabilities } from './render.js';
