@@ -885,6 +885,7 @@ const edgeCases: string[] = [
   '{{ merge (dict "l" (list)) (dict "l" (list 1)) }} {{ merge (dict "m" (dict)) (dict "m" (dict "x" 1)) }} {{ merge (dict "s" "") (dict "s" (list 1)) }}',
   '{{ $d := dict "a" (dict "x" 1) }}{{ $_ := merge $d (dict "a" (dict "y" 2)) }}{{ $d }}',
   '{{ b32dec "MZXW6===" }} {{ b32dec "MZXW6YQ=" }} {{ b32enc "foobar" }} {{ b32dec "MZXW6YTBOI======" }}',
+  '{{ b32dec "NBSWY3DPNBSWY3D" }}|{{ b32dec "NBSWY3DPNB======" }}|{{ b32dec "NBSWY3DPN=======" }}|{{ b32dec "NBSWY3DPNB=====" }}|{{ b32dec "NBSW=Y3D" }}|{{ b32dec "NBSWY3DP\\nNBSWY3DP" }}|{{ b32dec "MZXW6YQ=MZXW6YQ=" }}',
   '{{ b64enc "\\u00ff" }} {{ b64dec "w78=" }} {{ b64dec " aGk=" }}',
   '{{ sha1sum "😀" }} {{ adler32sum "😀" }} {{ adler32sum (repeat 6000 "x") }}',
   '{{ base "a/b.c/" }} {{ dir "/" }} {{ dir "a/" }} {{ clean "a/../../b" }} {{ ext "a/b.c.d" }} {{ isAbs "//x" }}',

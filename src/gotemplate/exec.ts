@@ -12,6 +12,7 @@ import type { FuncMap } from './funcs/registry.js';
 import {
   N,
   nodeString,
+  type ActionNode,
   type ArgNode,
   type BranchNode,
   type ChainNode,
@@ -121,6 +122,16 @@ function byteColumn(text: string, pos: number): [number, number] {
 /** Thrown inside a function call when the JS stack runs out, turned into a limit error. */
 function isStackOverflow(err: unknown): boolean {
   return err instanceof RangeError && err.message.includes('call stack');
+}
+
+interface Snapshot {
+  readonly out: string;
+  readonly node: Node | null;
+  readonly tmplName: string;
+  readonly varBase: number;
+  readonly vlen: number;
+  readonly dotIface: boolean;
+  readonly depth: number;
 }
 
 export class ExecState implements CallEnv {
@@ -248,28 +259,56 @@ export class ExecState implements CallEnv {
     if (this.depth >= this.limits.maxDepth) {
       this.limitError('depth', `exceeded maximum template depth (${this.limits.maxDepth})`);
     }
-    const savedOut = this.out;
-    const savedNode = this.node;
-    const savedName = this.tmplName;
-    const savedBase = this.varBase;
-    const savedLen = this.vlen;
-    const savedDotIface = this.dotIface;
-    const savedDepth = this.depth;
+    // One snapshot object instead of many locals: this frame repeats at every include level.
+    const saved = this.snapshot();
     this.out = '';
     this.depth++;
     try {
-      this.run(tree, data === null ? undefined : data);
+      // run(), inlined: every frame on the include recursion path costs stack depth.
+      const dot = data === null ? undefined : data;
+      this.tmplName = tree.name;
+      this.varBase = this.vlen;
+      this.push('$', dot, false);
+      this.dotIface = false;
+      const nodes = tree.root.nodes;
+      for (let i = 0; i < nodes.length; i++) {
+        const n = nodes[i]!;
+        // Branches and actions are handled here rather than through walk(): one frame less
+        // per nesting level (a deep include chain must not exhaust the JS stack).
+        if (n.kind === N.if || n.kind === N.with) {
+          if (++this.steps > this.limits.maxSteps) this.step();
+          this.node = n;
+          this.walkIfOrWith(dot, n);
+        } else if (n.kind === N.action) this.walkAction(dot, n);
+        else this.walk(dot, n);
+      }
       return this.out;
     } finally {
       // Restores everything, also after an error: the caller is a function that may go on.
-      this.depth = savedDepth;
-      this.out = savedOut;
-      this.node = savedNode;
-      this.tmplName = savedName;
-      this.varBase = savedBase;
-      this.vlen = savedLen;
-      this.dotIface = savedDotIface;
+      this.restore(saved);
     }
+  }
+
+  snapshot(): Snapshot {
+    return {
+      out: this.out,
+      node: this.node,
+      tmplName: this.tmplName,
+      varBase: this.varBase,
+      vlen: this.vlen,
+      dotIface: this.dotIface,
+      depth: this.depth,
+    };
+  }
+
+  restore(s: Snapshot): void {
+    this.out = s.out;
+    this.node = s.node;
+    this.tmplName = s.tmplName;
+    this.varBase = s.varBase;
+    this.vlen = s.vlen;
+    this.dotIface = s.dotIface;
+    this.depth = s.depth;
   }
 
   hasTemplate(name: string): boolean {
@@ -296,11 +335,9 @@ export class ExecState implements CallEnv {
         this.written += node.text.length;
         if (this.written > this.limits.maxOutputBytes) this.write('');
         return OK;
-      case N.action: {
-        const val = this.evalPipeline(dot, node.pipe);
-        if (node.pipe.decl.length === 0) this.printValue(node, val);
+      case N.action:
+        this.walkAction(dot, node);
         return OK;
-      }
       case N.if:
       case N.with:
         return this.walkIfOrWith(dot, node);
@@ -320,6 +357,13 @@ export class ExecState implements CallEnv {
       default:
         return this.errorf(`unknown node: ${nodeString(node)}`);
     }
+  }
+
+  walkAction(dot: GoValue, node: ActionNode): void {
+    if (++this.steps > this.limits.maxSteps) this.step();
+    this.node = node;
+    const val = this.evalPipeline(dot, node.pipe);
+    if (node.pipe.decl.length === 0) this.printValue(node, val);
   }
 
   printValue(node: Node, v: GoValue): void {
@@ -355,7 +399,16 @@ export class ExecState implements CallEnv {
     let f: Flow = OK;
     if (list !== null) {
       const nodes = list.nodes;
-      for (let i = 0; i < nodes.length && f === OK; i++) f = this.walk(dot, nodes[i]!);
+      for (let i = 0; i < nodes.length && f === OK; i++) {
+        const n = nodes[i]!;
+        if (n.kind === N.action) {
+          // walkAction, inlined: one frame less per nesting level (deep include chains)
+          if (++this.steps > this.limits.maxSteps) this.step();
+          this.node = n;
+          const val = this.evalPipeline(dot, n.pipe);
+          if (n.pipe.decl.length === 0) this.printValue(n, val);
+        } else f = this.walk(dot, n);
+      }
     }
     this.vlen = mark;
     this.dotIface = savedDotIface;
@@ -464,18 +517,30 @@ export class ExecState implements CallEnv {
     let value: Final = MISSING;
     const cmds = pipe.cmds;
     for (let i = 0; i < cmds.length; i++) {
-      value = this.evalCommand(dot, cmds[i]!, value);
+      const cmd = cmds[i]!;
+      const first = cmd.args[0]!;
+      if (first.kind === N.identifier) {
+        // evalCommand's function case, inlined (stack depth of include recursion)
+        this.node = first;
+        const entry = this.funcs.get(first.ident);
+        if (entry === undefined) this.errorf(`${quote(first.ident)} is not a defined function`);
+        this.lastIface = false;
+        value = this.evalCall(dot, entry.fn, entry.builtin, cmd, first.ident, cmd.args, value);
+      } else value = this.evalCommand(dot, cmd, value);
       // Go's "lovely" unwrapping of interface values: a nil interface becomes no value.
       if (value === null) value = undefined;
     }
-    const v = value as GoValue;
+    if (pipe.decl.length > 0) this.declare(pipe, value as GoValue);
+    return value as GoValue;
+  }
+
+  declare(pipe: PipeNode, v: GoValue): void {
     const decl = pipe.decl;
     for (let i = 0; i < decl.length; i++) {
       const name = decl[i]!.ident[0]!;
       if (pipe.isAssign) this.setVar(name, v);
       else this.push(name, v, false);
     }
-    return v;
   }
 
   notAFunction(args: readonly ArgNode[] | null, final: Final): void {
@@ -681,31 +746,36 @@ export class ExecState implements CallEnv {
     args: readonly ArgNode[] | null,
     final: Final,
   ): GoValue {
-    if (++this.steps > this.limits.maxSteps) this.step();
-    const nArgs = args === null ? 0 : args.length - 1;
-    let numIn = nArgs;
-    if (final !== MISSING) numIn++;
-    const params = fn.params;
-    const variadic = fn.variadic;
-    let numFixed = nArgs;
-    if (variadic !== undefined) {
-      numFixed = params.length;
-      if (numIn < numFixed) {
-        this.errorf(
-          `wrong number of args for ${name}: want at least ${params.length} got ${nArgs}`,
-        );
-      }
-    } else if (numIn !== params.length) {
-      this.errorf(`wrong number of args for ${name}: want ${params.length} got ${numIn}`);
+    // Kept small (few locals): this frame repeats at every level of a recursive include.
+    if (isBuiltin && (name === 'and' || name === 'or')) {
+      this.checkArity(fn, name, args, final);
+      return this.andOr(dot, name, args, final);
     }
-    if (isBuiltin && (name === 'and' || name === 'or')) return this.andOr(dot, name, args, final);
-    const argv = this.evalArgs(dot, fn, numFixed, numIn, args, final);
+    const argv = this.evalArgs(dot, fn, name, args, final);
     try {
       const result = fn.fn(argv, this);
       return result === undefined ? null : result;
     } catch (err) {
       return this.callFailed(err, node, name);
     }
+  }
+
+  /** Go's argument count check; returns the number of fixed parameters to fill. */
+  checkArity(fn: GoFunc, name: string, args: readonly ArgNode[] | null, final: Final): number {
+    if (++this.steps > this.limits.maxSteps) this.step();
+    const nArgs = args === null ? 0 : args.length - 1;
+    const numIn = final !== MISSING ? nArgs + 1 : nArgs;
+    const nParams = fn.params.length;
+    if (fn.variadic !== undefined) {
+      if (numIn < nParams) {
+        this.errorf(`wrong number of args for ${name}: want at least ${nParams} got ${nArgs}`);
+      }
+      return nParams;
+    }
+    if (numIn !== nParams) {
+      this.errorf(`wrong number of args for ${name}: want ${nParams} got ${numIn}`);
+    }
+    return nArgs;
   }
 
   andOr(dot: GoValue, name: string, args: readonly ArgNode[] | null, final: Final): GoValue {
@@ -723,14 +793,15 @@ export class ExecState implements CallEnv {
   evalArgs(
     dot: GoValue,
     fn: GoFunc,
-    numFixed: number,
-    numIn: number,
+    name: string,
     args: readonly ArgNode[] | null,
     final: Final,
   ): GoValue[] {
+    const numFixed = this.checkArity(fn, name, args, final);
     const params = fn.params;
     const variadic = fn.variadic;
     const nArgs = args === null ? 0 : args.length - 1;
+    const numIn = final !== MISSING ? nArgs + 1 : nArgs;
     const argv: GoValue[] = new Array<GoValue>(numIn);
     let i = 0;
     for (; i < numFixed && i < nArgs; i++) argv[i] = this.evalArg(dot, params[i]!, args![i + 1]!);

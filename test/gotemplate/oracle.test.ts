@@ -10,16 +10,11 @@ import { fixtureGroups, loadFixtures, render, sameErrorText } from './fixtures.j
  * Cases the engine core does not pass yet, with the reason. Each runs as `it.fails`, so a fix
  * turns it red until it is removed from this list.
  */
-const knownEngineGaps: Record<string, string> = {
-  'pko/include/16':
-    '999 nested includes render under plain Node, but the stack of a vitest worker runs out near 600',
-};
+const knownEngineGaps: Record<string, string> = {};
 
 /** Error texts that follow Package Operator's own wording, which the oracle does not copy. */
 const pkoWording: Record<string, string> = {
   'pko/b64decMap/3': 'PKO prefixes `decode base64 value at key <k>: `',
-  'pko/include/17':
-    "PKO's `including template with name <n>: exceeded max include recursion depth`",
 };
 
 let errorCases = 0;

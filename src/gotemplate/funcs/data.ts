@@ -306,27 +306,43 @@ function b32encode(s: string): string {
   return out;
 }
 
+/** Go's base32.StdEncoding.DecodeString (newlines stripped first), errors as sprig prints them. */
 function b32decode(s: string): string {
-  const t = s.replace(/[\r\n]/g, '');
-  if (t.length % 8 !== 0)
-    return 'illegal base32 data at input byte 0'.replace('0', String(Math.floor(t.length / 8) * 8));
-  const bytes: number[] = [];
-  for (let i = 0; i < t.length; i += 8) {
-    const block = t.slice(i, i + 8);
-    const pad = block.indexOf('=');
-    const dataLen = pad === -1 ? 8 : pad;
-    if (pad !== -1 && !/^=+$/.test(block.slice(pad)))
-      return `illegal base32 data at input byte ${i + pad}`;
-    let bits = 0n;
-    for (let k = 0; k < 8; k++) {
-      const c = k < dataLen ? b32alphabet.indexOf(block[k]!) : 0;
-      if (c < 0) return `illegal base32 data at input byte ${i + k}`;
-      bits = (bits << 5n) | BigInt(c);
+  const src = s.replace(/[\r\n]/g, '');
+  const olen = src.length;
+  const corrupt = (at: number): string => `illegal base32 data at input byte ${at}`;
+  const out: number[] = [];
+  let pos = 0;
+  let end = false;
+  while (pos < olen && !end) {
+    const dbuf = [0, 0, 0, 0, 0, 0, 0, 0];
+    let dlen = 8;
+    for (let j = 0; j < 8;) {
+      if (pos === olen) return corrupt(olen - (olen - pos) - j);
+      const c = src[pos]!;
+      pos++;
+      const left = olen - pos;
+      if (c === '=' && j >= 2 && left < 8) {
+        if (left + j < 7) return corrupt(olen);
+        for (let k = 0; k < 7 - j; k++)
+          if (left > k && src[pos + k] !== '=') return corrupt(olen - left + k - 1);
+        dlen = j;
+        end = true;
+        if (dlen === 1 || dlen === 3 || dlen === 6) return corrupt(olen - left - 1);
+        break;
+      }
+      const v = b32alphabet.indexOf(c);
+      if (v < 0) return corrupt(olen - left - 1);
+      dbuf[j] = v;
+      j++;
     }
-    const nBytes = [0, 0, 1, 1, 2, 3, 3, 4, 5][dataLen]!;
-    for (let k = 0; k < nBytes; k++) bytes.push(Number((bits >> BigInt(32 - k * 8)) & 255n));
+    let bits = 0n;
+    for (const v of dbuf) bits = (bits << 5n) | BigInt(v);
+    const nBytes = [0, 0, 1, 1, 2, 3, 3, 4, 5][dlen]!;
+    for (let k = 0; k < nBytes; k++) out.push(Number((bits >> BigInt(32 - k * 8)) & 255n));
+    if (end) pos = olen;
   }
-  return bytesToString(Uint8Array.from(bytes));
+  return bytesToString(Uint8Array.from(out));
 }
 
 export function dataFuncs(): FuncMap {

@@ -89,15 +89,48 @@ describe('Package Operator functions', () => {
     expect(() => render('{{ cel ".x" }}', funcs)).toThrow('error calling cel: no such key: x');
   });
 
-  it('getFileGlob uses doublestar-style globs with / as separator', () => {
+  it('getFileGlob uses gobwas/glob patterns with / as separator, like PKO', () => {
     const files = { 'a.txt': 'A', 'd/b.txt': 'B', 'd/e/c.txt': 'C', 'd/x.yaml': 'X' };
     const funcs = pkoFuncs({ files });
     expect(render('{{ getFileGlob "*.txt" | toJson }}', funcs)).toBe('{"a.txt":"A"}');
     expect(render('{{ getFileGlob "d/*.txt" | toJson }}', funcs)).toBe('{"d/b.txt":"B"}');
+    // `**` is "any characters", so `**/` needs a slash: a.txt is not matched.
     expect(render('{{ range $p, $c := getFileGlob "**/*.txt" }}{{ $p }} {{ end }}', funcs)).toBe(
-      'a.txt d/b.txt d/e/c.txt ',
+      'd/b.txt d/e/c.txt ',
     );
     expect(render('{{ getFileGlob "d/{b,x}.*" | len }}', funcs)).toBe('2');
+  });
+
+  it.each([
+    ['*.txt', 'a.txt', true],
+    ['*.txt', 'd/b.txt', false],
+    ['**.txt', 'd/e/c.txt', true],
+    ['d/**.txt', 'd/e/c.txt', true],
+    ['d/**/c.txt', 'd/e/c.txt', true],
+    ['?.txt', 'a.txt', true],
+    ['?.txt', '/.txt', false],
+    ['[ab].txt', 'b.txt', true],
+    ['[!ab].txt', 'c.txt', true],
+    ['[!ab].txt', 'a.txt', false],
+    ['[a-c]x', 'bx', true],
+    ['{a,b/{c,d}}.yaml', 'b/d.yaml', true],
+    ['{a,b/{c,d}}.yaml', 'b/e.yaml', false],
+    ['\\*.txt', '*.txt', true],
+    ['\\*.txt', 'a.txt', false],
+    ['!a', '!a', true],
+    ['.hidden/*', '.hidden/x', true],
+  ])('glob %s on %s: %s (gobwas/glob semantics)', (pattern, path, want) => {
+    const funcs = pkoFuncs({ files: { [path]: 'x' } });
+    expect(render(`{{ getFileGlob ${JSON.stringify(pattern)} | len }}`, funcs)).toBe(
+      want ? '1' : '0',
+    );
+  });
+
+  it('an unclosed [ or { in a glob is an error', () => {
+    for (const p of ['[ab', '{a,b'])
+      expect(() => render(`{{ getFileGlob "${p}" }}`, pkoFuncs())).toThrow(
+        'syntax error in pattern',
+      );
   });
 
   it('getFile reads a live file map', () => {

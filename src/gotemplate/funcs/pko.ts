@@ -2,10 +2,10 @@
  * Package Operator's own template functions: include, toYAML, fromYAML, b64decMap, getFile,
  * getFileGlob and cel. File access and CEL are injected, so the engine stays pure.
  */
-import picomatch from 'picomatch';
 import { bytesToString, isGoMap, mapSet, newMap, typedMap } from '../value.js';
 import { defineFunc, type FuncMap } from './registry.js';
 import { base64ErrorOffset } from './convert.js';
+import { compileGlob } from './glob.js';
 import { marshalYAML } from './yaml-emit.js';
 import { parseYAML } from './yaml-parse.js';
 
@@ -82,12 +82,13 @@ function fileFuncs(files: NonNullable<PkoFuncOptions['files']>): FuncMap {
       return all[p as string]!;
     }),
     getFileGlob: defineFunc(['string'], ([pattern]) => {
-      let match: (p: string) => boolean;
+      let re: RegExp;
       try {
-        match = picomatch(pattern as string, { dot: true, strictBrackets: true });
-      } catch {
-        throw new Error('syntax error in pattern');
+        re = compileGlob(pattern as string);
+      } catch (err) {
+        throw new Error('syntax error in pattern', { cause: err });
       }
+      const match = (p: string): boolean => re.test(p);
       const out = newMap();
       for (const [p, content] of Object.entries(current())) if (match(p)) mapSet(out, p, content);
       return typedMap('map[string]string', out);
