@@ -6,7 +6,16 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
 import { registerCrds } from './crds.js';
 import { registerDebug } from './debug.js';
+import { registerRender } from './render.js';
+import { registerTree } from './tree.js';
+import { registerValidate } from './validate.js';
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-export const commands: readonly RegisterCommand[] = [registerCrds, registerDebug];
+export const commands: readonly RegisterCommand[] = [
+  registerCrds,
+  registerDebug,
+  registerTree,
+  registerRender,
+  registerValidate,
+];

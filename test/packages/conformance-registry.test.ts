@@ -1,0 +1,113 @@
+/**
+ * The registry cases of `cli-expectations.yaml` for `validate --pull` (and `tree --pull`): a real
+ * Debian `docker-registry` with TLS on 127.0.0.1, seeded as the file's header describes with
+ * `valid-package-fixture` (valid/without_config) and `invalid-package-fixture`
+ * (invalid/bad_manifest). Skipped loudly when docker-registry or openssl is missing.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { main } from '../../src/cli/main.js';
+import { buildPackageImage, RegistryClient } from '../../src/oci/index.js';
+import { importFolder } from '../../src/packages/index.js';
+import {
+  missingTools,
+  startRegistry,
+  warnSkip,
+  type RunningRegistry,
+} from '../oci/registry-helper.js';
+
+const conformance = resolve(import.meta.dirname, '../../../shared/conformance');
+const packages = join(conformance, 'pko-repo/integration/kubectl-package/testdata/packages');
+
+interface Case {
+  id: string;
+  command: string | null;
+  args: string[];
+  exit_code: number;
+  stdout_lines: string[];
+  stderr_lines: string[];
+  regex: boolean;
+  requires: string[];
+}
+
+const cases = (
+  parse(readFileSync(join(conformance, 'cli-expectations.yaml'), 'utf8')) as Case[]
+).filter(
+  (c) => c.command === 'validate' && c.requires.length === 1 && c.requires[0] === 'registry',
+);
+
+const missing = await missingTools(['docker-registry', 'openssl']);
+warnSkip('conformance registry cases', missing);
+
+async function run(args: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (c: Buffer) => out.push(c));
+  stderr.on('data', (c: Buffer) => err.push(c));
+  const code = await main(['node', 'packsync', ...args], { stdout, stderr });
+  return { code, out: Buffer.concat(out).toString(), err: Buffer.concat(err).toString() };
+}
+
+function expectInOrder(text: string, lines: string[], regex: boolean): void {
+  let pos = 0;
+  for (const line of lines) {
+    const rest = text.slice(pos);
+    const m = regex ? new RegExp(line).exec(rest) : null;
+    const idx = regex ? (m ? m.index : -1) : rest.indexOf(line);
+    expect(idx, `${JSON.stringify(line)} in:\n${text}`).toBeGreaterThanOrEqual(0);
+    pos += idx + (regex ? (m?.[0].length ?? 0) : line.length);
+  }
+}
+
+describe.skipIf(missing.length > 0)('conformance: validate --pull against a registry', () => {
+  let registry: RunningRegistry;
+
+  beforeAll(async () => {
+    registry = await startRegistry({ tls: true });
+    const client = new RegistryClient({ insecure: true });
+    for (const [name, folder] of [
+      ['valid-package-fixture', 'valid/without_config'],
+      ['invalid-package-fixture', 'invalid/bad_manifest'],
+    ] as const) {
+      const raw = await importFolder(join(packages, folder));
+      await client.pushImage(`${registry.host}/${name}:latest`, await buildPackageImage(raw.files));
+    }
+  });
+  afterAll(async () => registry?.stop());
+
+  it('has the three registry cases', () => {
+    expect(cases.map((c) => c.id).sort()).toEqual([
+      'validate/pull-invalid-package',
+      'validate/pull-nonexistent-image',
+      'validate/pull-valid-package',
+    ]);
+  });
+
+  for (const c of cases) {
+    it(c.id, async () => {
+      const args = c.args.map((a) => a.replaceAll('{registry}', registry.host));
+      const r = await run([c.command ?? '', ...args]);
+      expect(r.code, r.err).toBe(c.exit_code);
+      expectInOrder(r.out, c.stdout_lines, c.regex);
+      expectInOrder(r.err, c.stderr_lines, c.regex);
+    });
+  }
+
+  it('tree --pull renders the pulled package like the folder', async () => {
+    const fromImage = await run([
+      'tree',
+      '--insecure',
+      '--pull',
+      `${registry.host}/valid-package-fixture`,
+    ]);
+    const fromFolder = await run(['tree', join(packages, 'valid/without_config')]);
+    expect(fromImage.err).toBe('');
+    expect(fromImage.out).toBe(fromFolder.out);
+    expect(fromImage.out).toContain('Package test-ns/test');
+  });
+});
