@@ -46,9 +46,13 @@ export function registerUpdate(program: Command, ctx: CommandContext): void {
           throw withContext('loading package', err);
         }
         const client = await registryClient(flags.insecure);
-        const { lock, unchanged } = await generateLock(pkg, (image) => client.resolveDigest(image), {
-          rewriteImage: lookupImage,
-        });
+        const { lock, unchanged } = await generateLock(
+          pkg,
+          (image) => client.resolveDigest(image),
+          {
+            rewriteImage: lookupImage,
+          },
+        );
         if (!unchanged) text = encodeManifestLock(lock);
       } catch (err) {
         throw withContext('generating lock data', err);
