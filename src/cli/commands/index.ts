@@ -8,6 +8,7 @@ import { registerBuild } from './build.js';
 import { registerCrds } from './crds.js';
 import { registerDebug } from './debug.js';
 import { registerRender } from './render.js';
+import { registerRepo } from './repo.js';
 import { registerTree } from './tree.js';
 import { registerUpdate } from './update.js';
 import { registerValidate } from './validate.js';
@@ -22,4 +23,5 @@ export const commands: readonly RegisterCommand[] = [
   registerValidate,
   registerBuild,
   registerUpdate,
+  registerRepo,
 ];
