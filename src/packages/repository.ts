@@ -62,7 +62,7 @@ export function addEntry(repo: RepositoryIndex, entry: RepositoryEntryData): voi
   if (entry.digest === '') throw new UserError('repository entry: digest must be not empty');
   const versions = entry.versions.map(checkVersion);
   let byDigest = repo.packages.get(entry.name);
-  if (!byDigest) repo.packages.set(entry.name, (byDigest = new Map()));
+  if (!byDigest) repo.packages.set(entry.name, (byDigest = new Map<string, RepositoryEntryData>()));
   for (const [digest, other] of byDigest) {
     if (digest === entry.digest) continue;
     const clash = versions.find((v) => other.versions.includes(v));
