@@ -62,7 +62,7 @@ export function registerBuild(program: Command, ctx: CommandContext): void {
   program
     .command('build')
     .description(
-      'validate a package folder and build its package image; write it as a docker-archive\n' +
+      'validate a package folder and build its package image; write it as a docker-archive ' +
         'tarball (-o) and/or push it to every tag (--push)',
     )
     .argument('[source]', 'package folder')

@@ -170,6 +170,7 @@ export function registerRepo(program: Command, ctx: CommandContext): void {
 
   repo
     .command('initialize')
+    .usage('<file> <name>')
     .alias('init')
     .description('create a new repository index in <file> named <name>')
     .argument('[args...]', 'file name')
@@ -183,6 +184,7 @@ export function registerRepo(program: Command, ctx: CommandContext): void {
 
   repo
     .command('add')
+    .usage('[options] <file> <package-reference> <version...>')
     .description('pull a package image and add it with the given versions to the index in <file>')
     .argument('[args...]', 'file package-reference version...')
     .option('--insecure', insecureHelp, false)
@@ -223,6 +225,7 @@ export function registerRepo(program: Command, ctx: CommandContext): void {
 
   repo
     .command('remove')
+    .usage('[options] <file> <package-reference>')
     .description('pull a package image and remove its entry from the index in <file>')
     .argument('[args...]', 'file package-reference')
     .option('--insecure', insecureHelp, false)
@@ -252,6 +255,7 @@ export function registerRepo(program: Command, ctx: CommandContext): void {
 
   repo
     .command('pull')
+    .usage('[options] <file> <tag>')
     .description('pull a repository index image from <tag> and write it to <file>')
     .argument('[args...]', 'file tag')
     .option('--insecure', insecureHelp, false)
@@ -291,6 +295,7 @@ export function registerRepo(program: Command, ctx: CommandContext): void {
 
   repo
     .command('push')
+    .usage('[options] <file> <tag>')
     .description('push the repository index in <file> as an image to <tag>')
     .argument('[args...]', 'file tag')
     .option('--insecure', insecureHelp, false)

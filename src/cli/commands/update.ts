@@ -29,7 +29,7 @@ export function registerUpdate(program: Command, ctx: CommandContext): void {
   program
     .command('update')
     .description(
-      'resolve the image tags of a package folder (spec.images) to digests and write them to\n' +
+      'resolve the image tags of a package folder (spec.images) to digests and write them to ' +
         'manifest.lock.yaml; PKO_REPOSITORY_HOST overrides the registry host looked up',
     )
     .argument('[source]', 'package folder')
