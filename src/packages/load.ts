@@ -27,6 +27,8 @@ export interface LoadOptions {
    * manifest is an error.
    */
   defaultManifest?: PackageManifest;
+  /** Skip the lock file consistency check (`update` loads packages whose lock file is stale). */
+  skipLockConsistency?: boolean;
 }
 
 function findOne(
@@ -77,6 +79,7 @@ export function validateLockConsistency(pkg: Package): void {
   if (!lock) {
     throw new ViolationError({
       reason: violationReasons.lockfileMissing,
+      path: lockNames[0],
       ...(pkg.component ? { component: pkg.component } : {}),
     });
   }
@@ -180,6 +183,8 @@ export function loadPackage(raw: RawPackage, opts: LoadOptions = {}): Package {
       pkg = found;
     }
   }
-  for (const p of [pkg, ...pkg.components]) validateLockConsistency(p);
+  if (!opts.skipLockConsistency) {
+    for (const p of [pkg, ...pkg.components]) validateLockConsistency(p);
+  }
   return pkg;
 }

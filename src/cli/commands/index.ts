@@ -4,10 +4,13 @@
  */
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
+import { registerBuild } from './build.js';
 import { registerCrds } from './crds.js';
 import { registerDebug } from './debug.js';
 import { registerRender } from './render.js';
+import { registerRepo } from './repo.js';
 import { registerTree } from './tree.js';
+import { registerUpdate } from './update.js';
 import { registerValidate } from './validate.js';
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
@@ -18,4 +21,7 @@ export const commands: readonly RegisterCommand[] = [
   registerTree,
   registerRender,
   registerValidate,
+  registerBuild,
+  registerUpdate,
+  registerRepo,
 ];
