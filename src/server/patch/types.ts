@@ -45,6 +45,12 @@ export interface KubeObject {
 /** One field another manager owns with a different value. `path` is SMD's rendering, e.g. `.spec.replicas`. */
 export interface FieldConflict {
   manager: string;
+  operation: 'Apply' | 'Update';
+  /** apiVersion of the owning entry (printed for Update managers). */
+  apiVersion: string;
+  subresource: string;
+  /** The manager as the apiserver prints it: `"mgr"`, `"mgr" using apps/v1`. */
+  description: string;
   path: string;
 }
 
