@@ -43,7 +43,7 @@ import {
   parseLabelSelector,
 } from '../store/selectors.js';
 import type { EventType, Store } from '../store/store.js';
-import { clone, isRecord, kubeTime, type KubeObject } from '../types.js';
+import { clone, deepEqual, isRecord, kubeTime, type KubeObject } from '../types.js';
 import { applyDefaults, resetForCreate, validateKind } from './kinds.js';
 import { metadataProblems, nameProblems, prune, unknownFields } from './validation.js';
 
@@ -92,7 +92,7 @@ const crdCleanupFinalizer = 'customresourcecleanup.apiextensions.k8s.io';
 const suffixChars = 'bcdfghjklmnpqrstvwxz2456789';
 
 function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return deepEqual(a, b);
 }
 
 function withoutVolatile(obj: KubeObject): unknown {
@@ -261,6 +261,7 @@ export class ApiCore {
     obj.apiVersion = av;
     obj.kind = t.kind;
     if (!isRecord(obj.metadata)) obj.metadata = {};
+    normalizeManagedFieldTimes(obj);
     if (t.namespaced) {
       if (obj.metadata.namespace && obj.metadata.namespace !== ns) {
         throw badRequest(
@@ -754,6 +755,18 @@ export class ApiCore {
     if (opts.dryRun) return obj;
     if (this.finalizable(obj)) return this.store.remove(namespacesRk, '', name) ?? obj;
     return this.store.put(namespacesRk, obj);
+  }
+}
+
+/** Clients may send timestamps with fractions (client-node's Date); the server keeps seconds. */
+function normalizeManagedFieldTimes(obj: KubeObject): void {
+  const mf = obj.metadata.managedFields;
+  if (!Array.isArray(mf)) return;
+  for (const e of mf) {
+    if (isRecord(e) && typeof e.time === 'string') {
+      const ms = Date.parse(e.time);
+      if (!Number.isNaN(ms)) e.time = kubeTime(new Date(ms));
+    }
   }
 }
 

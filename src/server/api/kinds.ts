@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FieldProblem } from '../errors.js';
 import type { ResourceType } from '../registry/types.js';
-import { isRecord, type KubeObject } from '../types.js';
+import { deepEqual, isRecord, type KubeObject } from '../types.js';
 import { crdDefaults, crdProblems } from './crd-rules.js';
 
 function rec(obj: Record<string, unknown>, key: string): Record<string, unknown> {
@@ -155,7 +155,7 @@ export function resetForCreate(t: ResourceType, obj: KubeObject): void {
 }
 
 function immutable(field: string, before: unknown, after: unknown): FieldProblem[] {
-  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  if (deepEqual(before, after)) return [];
   return [
     {
       field,
@@ -176,7 +176,7 @@ export function validateKind(
     case '/ConfigMap':
     case '/Secret':
       if (old && old.immutable === true) {
-        if (JSON.stringify(old.data) !== JSON.stringify(obj.data))
+        if (!deepEqual(old.data, obj.data))
           out.push({
             field: 'data',
             type: 'FieldValueForbidden',

@@ -8,7 +8,7 @@ import { crdSpec, typesFromCrd } from '../api/crd-rules.js';
 import { ApiError } from '../errors.js';
 import { resourceKey } from '../registry/types.js';
 import type { StoreEvent } from '../store/store.js';
-import { isRecord, kubeTime, type KubeObject } from '../types.js';
+import { deepEqual, isRecord, kubeTime, type KubeObject } from '../types.js';
 import { WorkQueue } from './queue.js';
 
 const crdRk = 'apiextensions.k8s.io/customresourcedefinitions';
@@ -228,7 +228,7 @@ export class CrdController {
       if (storage && !stored.includes(storage)) stored.push(storage);
       status.storedVersions = stored;
     }
-    if (JSON.stringify(status) === JSON.stringify(crd.status)) return;
+    if (deepEqual(status, crd.status)) return;
     this.core.update(
       crdType,
       '',

@@ -46,7 +46,10 @@ function cell(c: PrinterColumn, obj: KubeObject, now: number): unknown {
   if (c.type === 'date' && typeof v === 'string') return humanDuration(now - Date.parse(v));
   if (c.name === 'Port(s)' && Array.isArray(v)) {
     return v
-      .map((p: Record<string, unknown>) => `${JSON.stringify(p.port)}/${typeof p.protocol === 'string' ? p.protocol : 'TCP'}`)
+      .map(
+        (p: Record<string, unknown>) =>
+          `${JSON.stringify(p.port)}/${typeof p.protocol === 'string' ? p.protocol : 'TCP'}`,
+      )
       .join(',');
   }
   if (typeof v === 'object') return JSON.stringify(v);
