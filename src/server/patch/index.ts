@@ -27,4 +27,4 @@ export { strategicMergePatch } from './strategic-merge-patch.js';
 export { serverSideApply, recordUpdate, conflictMessage, conflictCauses } from './apply.js';
 export type { ApplyInput, ApplyResult, UpdateInput } from './apply.js';
 export { typeSchemaFromOpenAPI, deducedSchema } from './schema.js';
-export { builtinTypeSchema } from './builtin-schemas.js';
+export { builtinTypeSchema, isBuiltinKind } from './builtin-schemas.js';

@@ -9,8 +9,50 @@ import type { ListSchema, MapSchema, TypeSchema } from './types.js';
 export const deducedSchema: TypeSchema = { type: 'deduced' };
 const scalar: TypeSchema = { type: 'scalar' };
 
+const stringMap: MapSchema = { type: 'map', elementType: scalar, mapType: 'granular' };
+
+/** ObjectMeta as every kind carries it (labels and annotations granular, finalizers a set). */
+export const objectMetaSchema: MapSchema = {
+  type: 'map',
+  mapType: 'granular',
+  elementType: deducedSchema,
+  fields: {
+    labels: stringMap,
+    annotations: stringMap,
+    finalizers: {
+      type: 'list',
+      elementType: scalar,
+      listType: 'set',
+      patchStrategy: 'merge',
+    },
+    ownerReferences: {
+      type: 'list',
+      elementType: { type: 'map', mapType: 'granular', elementType: deducedSchema, fields: {} },
+      listType: 'map',
+      keys: ['uid'],
+      patchStrategy: 'merge',
+      patchMergeKey: 'uid',
+    },
+    managedFields: { type: 'list', elementType: deducedSchema, listType: 'atomic' },
+  },
+};
+
+/**
+ * The schema of a custom resource from its version's `openAPIV3Schema`: apiVersion, kind and
+ * metadata are always known, as the apiserver adds them to every CRD schema.
+ */
 export function typeSchemaFromOpenAPI(schema: unknown): TypeSchema {
-  return convert(schema, true);
+  const root = convert(schema, true);
+  const base: MapSchema =
+    root.type === 'map' ? root : { type: 'map', mapType: 'granular', elementType: deducedSchema };
+  return withObjectFields(base);
+}
+
+function withObjectFields(m: MapSchema): MapSchema {
+  return {
+    ...m,
+    fields: { ...m.fields, apiVersion: scalar, kind: scalar, metadata: objectMetaSchema },
+  };
 }
 
 function convert(s: unknown, _root: boolean): TypeSchema {
@@ -50,12 +92,12 @@ function convertObject(s: Record<string, unknown>, preserve: boolean): TypeSchem
   const out: MapSchema = { type: 'map', mapType };
   if (props || embedded) {
     const fields: Record<string, TypeSchema> = {};
+    for (const [name, p] of Object.entries(props ?? {})) fields[name] = convert(p, false);
     if (embedded) {
       fields.apiVersion = scalar;
       fields.kind = scalar;
-      fields.metadata = deducedSchema;
+      fields.metadata = objectMetaSchema;
     }
-    for (const [name, p] of Object.entries(props ?? {})) fields[name] = convert(p, false);
     out.fields = fields;
   }
   if (isPlainObject(additional)) out.elementType = convert(additional, false);
@@ -74,6 +116,13 @@ function convertArray(s: Record<string, unknown>): TypeSchema {
   const keys = s['x-kubernetes-list-map-keys'];
   if (out.listType === 'map' && Array.isArray(keys)) {
     out.keys = keys.filter((k): k is string => typeof k === 'string');
+    const props = isPlainObject(s.items) ? s.items.properties : undefined;
+    for (const k of out.keys) {
+      const p = isPlainObject(props) ? props[k] : undefined;
+      if (isPlainObject(p) && p.default !== undefined) {
+        out.keyDefaults = { ...out.keyDefaults, [k]: p.default };
+      }
+    }
   }
   const strategy = s['x-kubernetes-patch-strategy'];
   if (strategy === 'merge' || strategy === 'replace' || strategy === 'merge,retainKeys') {

@@ -74,6 +74,11 @@ export function listItemPE(list: ListSchema, index: number, item: unknown): stri
     const key: Record<string, unknown> = {};
     for (const k of list.keys) {
       if (!Object.prototype.hasOwnProperty.call(item, k)) {
+        const def = list.keyDefaults?.[k];
+        if (def !== undefined) {
+          key[k] = def;
+          continue;
+        }
         throw new PatchError(
           `associative list with keys has an element that omits key field "${k}" (and doesn't have default value)`,
         );

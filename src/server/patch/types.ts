@@ -79,6 +79,8 @@ export interface ListSchema {
   listType: ListType;
   /** `x-kubernetes-list-map-keys` for `listType: map`. */
   keys?: string[];
+  /** Values of key fields an item may omit (the element schema's `default`, e.g. protocol TCP). */
+  keyDefaults?: Record<string, unknown>;
   /** Strategic merge patch strategy (`x-kubernetes-patch-strategy`); default replace. */
   patchStrategy?: 'merge' | 'replace' | 'merge,retainKeys';
   /** Strategic merge patch key (`x-kubernetes-patch-merge-key`). */
