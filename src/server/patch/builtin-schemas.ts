@@ -197,7 +197,12 @@ const podStatus = struct({
 const workloadStatus = struct({ conditions: conditions() });
 
 function kind(fields: Record<string, TypeSchema>): MapSchema {
-  return struct({ apiVersion: { type: 'scalar' }, kind: { type: 'scalar' }, metadata: objectMeta, ...fields });
+  return struct({
+    apiVersion: { type: 'scalar' },
+    kind: { type: 'scalar' },
+    metadata: objectMeta,
+    ...fields,
+  });
 }
 
 const jobSpec = struct({

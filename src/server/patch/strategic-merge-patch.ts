@@ -15,7 +15,11 @@ const deleteFromPrimitiveListPrefix = '$deleteFromPrimitiveList/';
 
 type Obj = Record<string, unknown>;
 
-export function strategicMergePatch(original: unknown, patch: unknown, schema: TypeSchema): unknown {
+export function strategicMergePatch(
+  original: unknown,
+  patch: unknown,
+  schema: TypeSchema,
+): unknown {
   if (!isPlainObject(patch)) {
     throw new PatchError('strategic merge patch must be a JSON object', 400);
   }
@@ -41,7 +45,8 @@ function mergeMap(original: Obj, patch: Obj, schema: TypeSchema | undefined): Ob
   }
   const retain = patch[retainKeysDirective];
   if (retain !== undefined) {
-    if (!Array.isArray(retain)) throw new PatchError('$retainKeys must be a list of field names', 422);
+    if (!Array.isArray(retain))
+      throw new PatchError('$retainKeys must be a list of field names', 422);
     const keep = new Set(retain.filter((k): k is string => typeof k === 'string'));
     for (const k of Object.keys(original)) if (!keep.has(k)) delete original[k];
   }
@@ -55,7 +60,8 @@ function mergeMap(original: Obj, patch: Obj, schema: TypeSchema | undefined): Ob
   }
   for (const [k, v] of Object.entries(patch)) {
     if (k === directive || k === retainKeysDirective) continue;
-    if (k.startsWith(deleteFromPrimitiveListPrefix) || k.startsWith(setElementOrderPrefix)) continue;
+    if (k.startsWith(deleteFromPrimitiveListPrefix) || k.startsWith(setElementOrderPrefix))
+      continue;
     if (v === null) {
       delete original[k];
       continue;
@@ -84,7 +90,11 @@ function mergeMap(original: Obj, patch: Obj, schema: TypeSchema | undefined): Ob
     const cur = original[field];
     const fieldSchema = mapField(schema, field);
     if (Array.isArray(cur) && Array.isArray(order)) {
-      original[field] = applyOrder(cur, order, fieldSchema?.type === 'list' ? fieldSchema : undefined);
+      original[field] = applyOrder(
+        cur,
+        order,
+        fieldSchema?.type === 'list' ? fieldSchema : undefined,
+      );
     }
   }
   return original;
@@ -127,7 +137,9 @@ function mergeList(
   if (!isMergeList(list)) {
     // Replace; a `$patch: replace` marker item is dropped.
     return patch
-      .filter((x) => !(isPlainObject(x) && x[directive] === 'replace' && Object.keys(x).length === 1))
+      .filter(
+        (x) => !(isPlainObject(x) && x[directive] === 'replace' && Object.keys(x).length === 1),
+      )
       .map((x) => stripDirectives(x, elementSchema));
   }
   const key = mergeKeyOf(list);
@@ -145,7 +157,8 @@ function mergeList(
     return Array.isArray(order) ? applyOrder(out, order, list) : out;
   }
   for (const item of patch) {
-    if (!isPlainObject(item)) throw new PatchError(`list item is not a map: ${JSON.stringify(item)}`, 422);
+    if (!isPlainObject(item))
+      throw new PatchError(`list item is not a map: ${JSON.stringify(item)}`, 422);
     if (!(key in item)) {
       throw new PatchError(
         `map: ${JSON.stringify(item)} does not contain declared merge key: ${key}`,
@@ -179,4 +192,3 @@ function applyOrder(items: unknown[], order: unknown[], list: ListSchema | undef
   const rest = items.filter((x) => rank(x) < 0);
   return [...named, ...rest];
 }
-
