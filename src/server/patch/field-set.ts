@@ -18,7 +18,12 @@ export class FieldSet {
 
   insert(path: readonly string[]): void {
     if (path.length === 0) return;
-    const parent = path.slice(0, -1).reduce<FieldSet>((s, pe) => s.child(pe), this);
+    if (path.length === 1) {
+      this.members.add(path[0] as string);
+      return;
+    }
+    let parent = this.child(path[0] as string);
+    for (let i = 1; i < path.length - 1; i++) parent = parent.child(path[i] as string);
     parent.members.add(path[path.length - 1] as string);
   }
 
@@ -196,7 +201,10 @@ export function goJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
+const plainString = /^[^"\\\u0000-\u001f<>&\u2028\u2029]*$/;
+
 function goString(s: string): string {
+  if (plainString.test(s)) return `"${s}"`;
   return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => {
     return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
@@ -218,16 +226,22 @@ export function indexPE(i: number): string {
   return `i:${i}`;
 }
 
+const canonicalCache = new Map<string, string>();
+
 function canonicalPathElement(pe: string): string {
   const kind = pe[0];
-  if (kind === 'k' || kind === 'v') {
-    try {
-      return `${kind}:${goJson(JSON.parse(pe.slice(2)))}`;
-    } catch {
-      throw new Error(`invalid path element: ${pe}`);
-    }
+  if (kind !== 'k' && kind !== 'v') return pe;
+  const cached = canonicalCache.get(pe);
+  if (cached !== undefined) return cached;
+  let out: string;
+  try {
+    out = `${kind}:${goJson(JSON.parse(pe.slice(2)))}`;
+  } catch {
+    throw new Error(`invalid path element: ${pe}`);
   }
-  return pe;
+  if (canonicalCache.size > 10000) canonicalCache.clear();
+  canonicalCache.set(pe, out);
+  return out;
 }
 
 /** SMD's rendering of a value inside a path (`value.ToString`). */

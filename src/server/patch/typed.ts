@@ -122,9 +122,10 @@ function collect(v: unknown, schema: TypeSchema, path: string[], set: FieldSet):
     }
     if (!Array.isArray(v)) return;
     v.forEach((item, i) => {
-      const p = [...path, listItemPE(atom.list, i, item)];
-      collect(item, atom.list.elementType, p, set);
-      set.insert(p);
+      path.push(listItemPE(atom.list, i, item));
+      collect(item, atom.list.elementType, path, set);
+      set.insert(path);
+      path.pop();
     });
     return;
   }
@@ -134,10 +135,11 @@ function collect(v: unknown, schema: TypeSchema, path: string[], set: FieldSet):
   }
   if (!isPlainObject(v)) return;
   for (const [k, val] of Object.entries(v)) {
-    const p = [...path, fieldPE(k)];
-    collect(val, fieldType(atom, k), p, set);
-    if (val === null || (isPlainObject(val) && Object.keys(val).length === 0)) set.insert(p);
-    else if (!isNamed(atom, k)) set.insert(p);
+    path.push(fieldPE(k));
+    collect(val, fieldType(atom, k), path, set);
+    if (val === null || (isPlainObject(val) && Object.keys(val).length === 0)) set.insert(path);
+    else if (!isNamed(atom, k)) set.insert(path);
+    path.pop();
   }
 }
 
@@ -229,7 +231,9 @@ function handle(
   for (const k of keys) {
     const lv = l && Object.prototype.hasOwnProperty.call(l, k) ? l[k] : undefined;
     const rv = r && Object.prototype.hasOwnProperty.call(r, k) ? r[k] : undefined;
-    const c = walk(lv, rv, fieldType(atom, k), [...path, fieldPE(k)], cmp);
+    path.push(fieldPE(k));
+    const c = walk(lv, rv, fieldType(atom, k), path, cmp);
+    path.pop();
     if (c !== undefined) o[k] = c;
   }
   return Object.keys(o).length > 0 ? o : undefined;
@@ -256,12 +260,16 @@ function walkList(
     const pe = listItemPE(list, i, item);
     if (seen.has(pe)) return;
     seen.add(pe);
-    const c = walk(item, rhsByPE.get(pe), list.elementType, [...path, pe], cmp);
+    path.push(pe);
+    const c = walk(item, rhsByPE.get(pe), list.elementType, path, cmp);
+    path.pop();
     if (c !== undefined) out.push(c);
   });
   for (const pe of rhsOrder) {
     if (seen.has(pe)) continue;
-    const c = walk(undefined, rhsByPE.get(pe), list.elementType, [...path, pe], cmp);
+    path.push(pe);
+    const c = walk(undefined, rhsByPE.get(pe), list.elementType, path, cmp);
+    path.pop();
     if (c !== undefined) out.push(c);
   }
   return out.length > 0 ? out : undefined;
