@@ -313,3 +313,27 @@ describe('recordUpdate', () => {
     });
   });
 });
+
+describe('FieldsV1 keys', () => {
+  it('escape key values the way Go does (HTML characters as \\u00XX)', () => {
+    const cm = builtinTypeSchema('v1', 'Pod');
+    const r = serverSideApply({
+      live: undefined,
+      applied: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p' },
+        spec: { containers: [{ name: 'a<b>&"c' }] },
+      },
+      manager: 'ci',
+      force: false,
+      schema: cm,
+      now: t0,
+    });
+    if (!('object' in r)) throw new Error('conflict');
+    const containers = (r.object.metadata.managedFields?.[0]?.fieldsV1['f:spec'] ?? {})[
+      'f:containers'
+    ];
+    expect(Object.keys(containers ?? {})).toEqual(['k:{"name":"a\\u003cb\\u003e\\u0026\\"c"}']);
+  });
+});

@@ -201,10 +201,18 @@ export function goJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-const plainString = /^[^"\\\u0000-\u001f<>&\u2028\u2029]*$/;
+/** Whether Go's encoder would escape a character of `s` (quote, backslash, control, HTML). */
+function needsEscape(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c === 0x3c || c === 0x3e || c === 0x26) return true;
+    if (c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
+}
 
 function goString(s: string): string {
-  if (plainString.test(s)) return `"${s}"`;
+  if (!needsEscape(s)) return `"${s}"`;
   return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => {
     return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
