@@ -337,3 +337,31 @@ describe('FieldsV1 keys', () => {
     expect(Object.keys(containers ?? {})).toEqual(['k:{"name":"a\\u003cb\\u003e\\u0026\\"c"}']);
   });
 });
+
+describe('managedFields cap', () => {
+  it('keeps at most 10 Update entries, merging the oldest into ancient-changes', () => {
+    let obj: KubeObject = deploy({});
+    for (let i = 0; i < 12; i++) {
+      obj = recordUpdate({
+        before: obj,
+        after: {
+          ...obj,
+          metadata: { ...obj.metadata, labels: { ...obj.metadata.labels, [`l${i}`]: 'x' } },
+        },
+        manager: `m${String(i).padStart(2, '0')}`,
+        schema,
+        now: `2026-01-01T00:00:${String(i).padStart(2, '0')}Z`,
+      });
+    }
+    const managers = obj.metadata.managedFields?.map((e) => e.manager) ?? [];
+    expect(managers).toHaveLength(10);
+    expect(managers).toContain('ancient-changes');
+    expect(managers).not.toContain('m00');
+    expect(managers).not.toContain('m02');
+    const bucket = obj.metadata.managedFields?.find((e) => e.manager === 'ancient-changes');
+    // m00 created the labels map, so the bucket owns it too.
+    expect(bucket?.fieldsV1).toEqual({
+      'f:metadata': { 'f:labels': { '.': {}, 'f:l0': {}, 'f:l1': {}, 'f:l2': {} } },
+    });
+  });
+});

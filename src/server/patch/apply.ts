@@ -209,6 +209,58 @@ function withoutReset(
   return out;
 }
 
+/** At most this many Update entries are kept; older ones merge into `ancient-changes`. */
+export const maxUpdateManagers = 10;
+const oldUpdatesManager = 'ancient-changes';
+
+/** The apiserver's cap on Update entries: the oldest merge, per apiVersion, into one bucket. */
+function capUpdateManagers(d: Decoded): void {
+  const updaters = [...d.managers].filter(([, vs]) => !vs.applied).map(([k]) => k);
+  if (updaters.length <= maxUpdateManagers) return;
+  const seconds = (k: string): string => secondsOf(d.times.get(k));
+  updaters.sort((a, b) => {
+    const ta = seconds(a);
+    const tb = seconds(b);
+    if (ta !== tb) return ta < tb ? -1 : 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+  const firstOfVersion = new Map<string, string>();
+  let length = updaters.length;
+  for (const key of updaters) {
+    if (length <= maxUpdateManagers) break;
+    const vs = d.managers.get(key);
+    if (!vs) continue;
+    const version = vs.apiVersion;
+    const bucketId: ManagerId = {
+      manager: oldUpdatesManager,
+      operation: 'Update',
+      apiVersion: version,
+      subresource: '',
+    };
+    const bucket = idKey(bucketId);
+    const first = firstOfVersion.get(version);
+    if (first === undefined) {
+      firstOfVersion.set(version, key);
+      continue;
+    }
+    if (!d.managers.has(bucket)) {
+      const firstSet = d.managers.get(first);
+      d.managers.delete(first);
+      if (firstSet) d.managers.set(bucket, firstSet);
+      d.ids.set(bucket, bucketId);
+    }
+    const prev = d.managers.get(bucket);
+    d.managers.set(bucket, {
+      set: prev ? vs.set.union(prev.set) : vs.set,
+      apiVersion: version,
+      applied: false,
+    });
+    d.managers.delete(key);
+    d.times.set(bucket, d.times.get(key));
+    length--;
+  }
+}
+
 function setManagedFields(obj: unknown, d: Decoded): KubeObject {
   const o = (isPlainObject(obj) ? obj : {}) as KubeObject;
   const meta = isPlainObject(o.metadata) ? o.metadata : {};
@@ -295,6 +347,7 @@ export function serverSideApply(input: ApplyInput): ApplyResult {
   stripMeta(out, key);
   if (result.object !== undefined) out.times.set(key, input.now);
   else if (!out.times.has(key)) out.times.set(key, input.now);
+  capUpdateManagers(out);
   const object = result.object === undefined ? live : result.object;
   return { object: setManagedFields(object, out) };
 }
@@ -370,6 +423,7 @@ export function recordUpdate(input: UpdateInput): KubeObject {
     out.ids.set(key, id);
     out.times.set(key, input.now);
   }
+  capUpdateManagers(out);
   return setManagedFields(next, out);
 }
 

@@ -24,7 +24,13 @@ export { PatchError } from './types.js';
 export { jsonMergePatch } from './json-merge-patch.js';
 export { applyJsonPatch, maxJsonPatchOperations } from './json-patch.js';
 export { strategicMergePatch } from './strategic-merge-patch.js';
-export { serverSideApply, recordUpdate, conflictMessage, conflictCauses } from './apply.js';
+export {
+  serverSideApply,
+  recordUpdate,
+  conflictMessage,
+  conflictCauses,
+  maxUpdateManagers,
+} from './apply.js';
 export type { ApplyInput, ApplyResult, UpdateInput } from './apply.js';
 export { typeSchemaFromOpenAPI, deducedSchema } from './schema.js';
 export { builtinTypeSchema, isBuiltinKind } from './builtin-schemas.js';
