@@ -112,6 +112,42 @@ const schemas: Record<string, OpenAPI> = {
       },
     },
   }),
+  nested: root({
+    type: 'object',
+    properties: {
+      groups: {
+        type: 'array',
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['id'],
+        items: {
+          type: 'object',
+          properties: {
+            id: int,
+            owner: {
+              type: 'object',
+              'x-kubernetes-map-type': 'atomic',
+              properties: { name: str, uid: str },
+            },
+            members: { type: 'array', items: str, 'x-kubernetes-list-type': 'set' },
+            rules: {
+              type: 'array',
+              'x-kubernetes-list-type': 'map',
+              'x-kubernetes-list-map-keys': ['name', 'port'],
+              items: { type: 'object', properties: { name: str, port: int, allow: bool } },
+            },
+            settings: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+          },
+        },
+      },
+      profiles: {
+        type: 'object',
+        additionalProperties: {
+          type: 'object',
+          properties: { level: int, tags: { type: 'array', items: str } },
+        },
+      },
+    },
+  }),
   deduced: root({
     type: 'object',
     properties: {
@@ -259,7 +295,8 @@ function valueFor(s: OpenAPI, depth = 0): Json {
       if (props) {
         for (const [k, p] of Object.entries(props)) if (chance(0.55)) o[k] = valueFor(p, depth + 1);
       }
-      if (add) for (const k of ['k1', 'k2', 'k3']) if (chance(0.45)) o[k] = scalarFor(add);
+      if (add)
+        for (const k of ['k1', 'k2', 'k3']) if (chance(0.45)) o[k] = valueFor(add, depth + 1);
       if (!props && !add) {
         for (const k of ['x', 'y', 'z']) if (chance(0.5)) o[k] = deducedValue(1);
       } else if (s['x-kubernetes-preserve-unknown-fields'] === true) {
@@ -316,7 +353,7 @@ function generateCase(oracle: string, smd: string, s: OpenAPI): { ops: Op[]; exp
   const managers = ['alice', 'bob', 'carol'];
   const configs = new Map<string, Json>();
   const ops: Op[] = [];
-  const n = 3 + Math.floor(rand() * 6);
+  const n = 3 + Math.floor(rand() * 7);
   for (let i = 0; i < n; i++) {
     const manager = pick(managers);
     const r = rand();
@@ -345,7 +382,7 @@ function main(): void {
   const oracle = process.argv[2];
   if (!oracle) throw new Error('usage: oracle-ssa-generate.ts <smd-oracle binary>');
   mkdirSync(outDir, { recursive: true });
-  const perSchema = 45;
+  const perSchema = 50;
   for (const [name, s] of Object.entries(schemas)) {
     const smd = smdSchema(s);
     const cases = Array.from({ length: perSchema }, (_, i) => ({
