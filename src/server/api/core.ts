@@ -42,7 +42,7 @@ import {
   parseFieldSelector,
   parseLabelSelector,
 } from '../store/selectors.js';
-import type { EventType, Store } from '../store/store.js';
+import { compareObjects, type EventType, type Store } from '../store/store.js';
 import { clone, deepEqual, isRecord, kubeTime, type KubeObject } from '../types.js';
 import { applyDefaults, resetForCreate, validateKind } from './kinds.js';
 import { metadataProblems, nameProblems, prune, unknownFields } from './validation.js';
@@ -162,7 +162,7 @@ export class ApiCore {
   list(t: ResourceType, ns: string | undefined, q: ListQuery): ListResult {
     const match = this.matcher(t, q);
     let at = this.store.revision;
-    let after: string | undefined;
+    let after: KubeObject | undefined;
     if (q.continue) {
       const tok = decodeContinue(q.continue);
       if (tok.rev < this.store.compactedRevision) {
@@ -178,19 +178,17 @@ export class ApiCore {
         throw badRequest(`invalid resource version: ${q.resourceVersion}`);
     }
     const all = this.store.list(this.rk(t), t.namespaced ? ns : undefined, at);
-    const keyOf = (o: KubeObject): string =>
-      `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
     let items = all.filter(match);
     if (after !== undefined) {
       const a = after;
-      items = items.filter((o) => keyOf(o) > a);
+      items = items.filter((o) => compareObjects(o, a) > 0);
     }
     const res: ListResult = { items: [], resourceVersion: String(at) };
     const limit = q.limit && q.limit > 0 ? q.limit : undefined;
     if (limit !== undefined && items.length > limit) {
       const page = items.slice(0, limit);
       const last = page[page.length - 1];
-      res.continue = encodeContinue(at, last ? keyOf(last) : '');
+      res.continue = encodeContinue(at, last ?? { apiVersion: '', kind: '', metadata: {} });
       if (!q.labelSelector && !q.fieldSelector) res.remainingItemCount = items.length - limit;
       items = page;
     }
@@ -770,17 +768,25 @@ function normalizeManagedFieldTimes(obj: KubeObject): void {
   }
 }
 
-function encodeContinue(rev: number, start: string): string {
+function encodeContinue(rev: number, last: KubeObject): string {
+  const start = { ns: last.metadata.namespace ?? '', name: last.metadata.name ?? '' };
   return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: rev, start }), 'utf8').toString(
     'base64url',
   );
 }
 
-function decodeContinue(tok: string): { rev: number; start: string } {
+function decodeContinue(tok: string): { rev: number; start: KubeObject } {
   try {
     const v = JSON.parse(Buffer.from(tok, 'base64url').toString('utf8')) as unknown;
-    if (isRecord(v) && typeof v.rv === 'number' && typeof v.start === 'string')
-      return { rev: v.rv, start: v.start };
+    if (isRecord(v) && typeof v.rv === 'number' && isRecord(v.start)) {
+      const { ns, name } = v.start;
+      if (typeof ns === 'string' && typeof name === 'string') {
+        return {
+          rev: v.rv,
+          start: { apiVersion: '', kind: '', metadata: { namespace: ns, name } },
+        };
+      }
+    }
   } catch {
     // fall through
   }

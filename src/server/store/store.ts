@@ -43,13 +43,26 @@ export function splitKey(key: string): { rk: string; ns: string; name: string } 
   return { rk, ns, name };
 }
 
+/** Namespace, then name: the order of every list. */
+export function compareObjects(a: KubeObject, b: KubeObject): number {
+  const na = a.metadata.namespace ?? '';
+  const nb = b.metadata.namespace ?? '';
+  if (na !== nb) return na < nb ? -1 : 1;
+  const ma = a.metadata.name ?? '';
+  const mb = b.metadata.name ?? '';
+  return ma < mb ? -1 : ma > mb ? 1 : 0;
+}
+
 function nsName(ns: string, name: string): string {
   return `${ns}/${name}`;
 }
 
 export class Store {
-  private readonly byResource = new Map<string, Map<string, KubeObject>>();
-  private history: StoreEvent[] = [];
+  /** rk -> namespace ('' for cluster-scoped) -> name -> object */
+  private readonly byResource = new Map<string, Map<string, Map<string, KubeObject>>>();
+  /** Events after `compacted`, from index `head` on (earlier slots are cleared). */
+  private history: (StoreEvent | undefined)[] = [];
+  private head = 0;
   private readonly watchers = new Set<Watcher>();
   private rev: number;
   /** Every event after this revision is still in `history`. */
@@ -57,6 +70,7 @@ export class Store {
   private readonly historySize: number;
   private readonly wal: Wal | undefined;
   private readonly listeners = new Set<(e: StoreEvent) => void>();
+  private readonly sorted = new Map<string, string[]>();
 
   constructor(opts: {
     historySize?: number;
@@ -69,7 +83,7 @@ export class Store {
     this.compacted = this.rev;
     for (const [key, obj] of opts.initial?.objects ?? []) {
       const { rk, ns, name } = splitKey(key);
-      this.resourceMap(rk).set(nsName(ns, name), obj);
+      this.nsMap(rk, ns).set(name, obj);
     }
   }
 
@@ -81,22 +95,38 @@ export class Store {
     return this.compacted;
   }
 
-  private resourceMap(rk: string): Map<string, KubeObject> {
-    let m = this.byResource.get(rk);
+  private nsMap(rk: string, ns: string): Map<string, KubeObject> {
+    let r = this.byResource.get(rk);
+    if (!r) {
+      r = new Map();
+      this.byResource.set(rk, r);
+    }
+    let m = r.get(ns);
     if (!m) {
       m = new Map();
-      this.byResource.set(rk, m);
+      r.set(ns, m);
     }
     return m;
   }
 
   get(rk: string, ns: string, name: string): KubeObject | undefined {
-    return this.byResource.get(rk)?.get(nsName(ns, name));
+    return this.byResource.get(rk)?.get(ns)?.get(name);
+  }
+
+  /** Names of a namespace in order, cached until an object is added or removed there. */
+  private sortedNames(rk: string, ns: string, m: Map<string, KubeObject>): string[] {
+    const key = `${rk}|${ns}`;
+    let names = this.sorted.get(key);
+    if (!names) {
+      names = [...m.keys()].sort();
+      this.sorted.set(key, names);
+    }
+    return names;
   }
 
   count(): number {
     let n = 0;
-    for (const m of this.byResource.values()) n += m.size;
+    for (const r of this.byResource.values()) for (const m of r.values()) n += m.size;
     return n;
   }
 
@@ -109,46 +139,52 @@ export class Store {
    * revision `at` (default: now). A revision older than the history is Expired.
    */
   list(rk: string, ns: string | undefined, at?: number): KubeObject[] {
-    const m = this.byResource.get(rk);
+    const r = this.byResource.get(rk);
+    if (at === undefined || at >= this.rev) {
+      const out: KubeObject[] = [];
+      const spaces = ns !== undefined ? [ns] : [...(r?.keys() ?? [])].sort();
+      for (const n of spaces) {
+        const m = r?.get(n);
+        if (!m) continue;
+        for (const name of this.sortedNames(rk, n, m)) {
+          const obj = m.get(name);
+          if (obj) out.push(obj);
+        }
+      }
+      return out;
+    }
     const state = new Map<string, KubeObject>();
-    for (const [k, obj] of m ?? []) {
-      if (
-        ns === undefined ||
-        obj.metadata.namespace === ns ||
-        (ns === '' && !obj.metadata.namespace)
-      )
-        state.set(k, obj);
+    for (const [n, m] of r ?? []) {
+      if (ns !== undefined && n !== ns) continue;
+      for (const [name, obj] of m) state.set(nsName(n, name), obj);
     }
-    if (at !== undefined && at < this.rev) {
-      if (at < this.compacted) {
-        throw expired(`too old resource version: ${at} (${this.compacted + 1})`);
-      }
-      for (let i = this.history.length - 1; i >= 0; i--) {
-        const e = this.history[i];
-        if (!e || e.rev <= at) break;
-        if (e.rk !== rk || (ns !== undefined && e.ns !== ns)) continue;
-        const k = nsName(e.ns, e.name);
-        if (e.type === 'ADDED') state.delete(k);
-        else if (e.prev) state.set(k, e.prev);
-      }
+    if (at < this.compacted) {
+      throw expired(`too old resource version: ${at} (${this.compacted + 1})`);
     }
-    return [...state.entries()]
-      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .map((e) => e[1]);
+    for (let i = this.history.length - 1; i >= this.head; i--) {
+      const e = this.history[i];
+      if (!e || e.rev <= at) break;
+      if (e.rk !== rk || (ns !== undefined && e.ns !== ns)) continue;
+      const k = nsName(e.ns, e.name);
+      if (e.type === 'ADDED') state.delete(k);
+      else if (e.prev) state.set(k, e.prev);
+    }
+    return [...state.values()].sort(compareObjects);
   }
 
   /** Creates or replaces an object; stamps and returns it with the new revision. */
   put(rk: string, obj: KubeObject): KubeObject {
     const ns = obj.metadata.namespace ?? '';
     const name = obj.metadata.name ?? '';
-    const m = this.resourceMap(rk);
-    const prev = m.get(nsName(ns, name));
+    const m = this.nsMap(rk, ns);
+    const prev = m.get(name);
     this.rev += 1;
     const stored: KubeObject = {
       ...obj,
       metadata: { ...obj.metadata, resourceVersion: String(this.rev) },
     };
-    m.set(nsName(ns, name), stored);
+    if (!prev) this.sorted.delete(`${rk}|${ns}`);
+    m.set(name, stored);
     this.wal?.append({ rev: this.rev, key: objectKey(rk, ns, name), obj: stored });
     this.emit({
       rev: this.rev,
@@ -164,10 +200,11 @@ export class Store {
 
   /** Removes an object; returns its last state stamped with the delete revision. */
   remove(rk: string, ns: string, name: string): KubeObject | undefined {
-    const m = this.byResource.get(rk);
-    const prev = m?.get(nsName(ns, name));
+    const m = this.byResource.get(rk)?.get(ns);
+    const prev = m?.get(name);
     if (!m || !prev) return undefined;
-    m.delete(nsName(ns, name));
+    m.delete(name);
+    this.sorted.delete(`${rk}|${ns}`);
     this.rev += 1;
     const gone: KubeObject = {
       ...prev,
@@ -191,11 +228,16 @@ export class Store {
 
   private emit(e: StoreEvent): void {
     this.history.push(e);
-    if (this.history.length > this.historySize) {
-      const drop = this.history.length - this.historySize;
-      const last = this.history[drop - 1];
-      if (last) this.compacted = last.rev;
-      this.history = this.history.slice(drop);
+    if (this.history.length - this.head > this.historySize) {
+      const dropped = this.history[this.head];
+      if (dropped) this.compacted = dropped.rev;
+      this.history[this.head] = undefined;
+      this.head += 1;
+      // Amortised: the array is copied once per `historySize` events.
+      if (this.head >= this.historySize) {
+        this.history = this.history.slice(this.head);
+        this.head = 0;
+      }
     }
     for (const w of this.watchers) deliver(w.opts, e);
     for (const l of this.listeners) l(e);
@@ -210,7 +252,10 @@ export class Store {
       if (opts.fromRev < this.compacted) {
         throw expired(`too old resource version: ${opts.fromRev} (${this.compacted + 1})`);
       }
-      for (const e of this.history) if (e.rev > opts.fromRev) deliver(opts, e);
+      for (let i = this.head; i < this.history.length; i++) {
+        const e = this.history[i];
+        if (e && e.rev > opts.fromRev) deliver(opts, e);
+      }
     }
     const w: Watcher = { opts };
     this.watchers.add(w);

@@ -115,7 +115,7 @@ export class Wal {
       }
     }
     const wal = new Wal(dir);
-    if (records > 1000 && records > objects.size) {
+    if (records > 1000) {
       wal.compact(revision, objects);
       records = 0;
     }
