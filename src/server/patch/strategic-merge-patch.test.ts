@@ -30,16 +30,49 @@ describe('strategicMergePatch', () => {
     );
   });
 
-  it('appends list items with a new merge key', () => {
-    const out = smp(
-      withContainers([{ name: 'a', image: 'a:1' }]),
-      withContainers([{ name: 'c', image: 'c:1' }]),
-    );
+  it('puts new list items before server-only ones, as the apiserver orders them', () => {
+    const original = withContainers([{ name: 'a', image: 'a:1' }]);
+    const out = smp(original, withContainers([{ name: 'c', image: 'c:1' }]));
     expect(out).toEqual(
+      withContainers([
+        { name: 'c', image: 'c:1' },
+        { name: 'a', image: 'a:1' },
+      ]),
+    );
+  });
+
+  it('appends new items where $setElementOrder says (kubectl apply)', () => {
+    const original = withContainers([{ name: 'a', image: 'a:1' }]);
+    const patch = {
+      spec: {
+        template: {
+          spec: {
+            '$setElementOrder/containers': [{ name: 'a' }, { name: 'c' }],
+            containers: [{ name: 'c', image: 'c:1' }],
+          },
+        },
+      },
+    };
+    expect(smp(original, patch)).toEqual(
       withContainers([
         { name: 'a', image: 'a:1' },
         { name: 'c', image: 'c:1' },
       ]),
+    );
+  });
+
+  it('interleaves server-only items by their live positions', () => {
+    const original = withContainers([{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
+    const out = smp(
+      original,
+      withContainers([
+        { name: 'c', image: 'x' },
+        { name: 'a', image: 'y' },
+      ]),
+    );
+    expect(out).toEqual(
+      // b (live position 1) goes before c (live position 2); patch order is kept for c, a.
+      withContainers([{ name: 'b' }, { name: 'c', image: 'x' }, { name: 'a', image: 'y' }]),
     );
   });
 
@@ -96,10 +129,10 @@ describe('strategicMergePatch', () => {
     expect(out).toEqual(deployment({ template: { metadata: { labels: { c: '3' } } } }));
   });
 
-  it('$patch: delete on a map removes it, null removes a field', () => {
+  it('$patch: delete on a map empties it, null removes a field', () => {
     const original = deployment({ replicas: 2, strategy: { type: 'Recreate' }, paused: true });
     const out = smp(original, { spec: { strategy: { $patch: 'delete' }, paused: null } });
-    expect(out).toEqual(deployment({ replicas: 2 }));
+    expect(out).toEqual(deployment({ replicas: 2, strategy: {} }));
   });
 
   it('$retainKeys clears the fields it does not name (deployment strategy)', () => {
