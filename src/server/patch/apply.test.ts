@@ -365,3 +365,24 @@ describe('managedFields cap', () => {
     });
   });
 });
+
+describe('applied config errors', () => {
+  it('names the object and path for list items without keys or with duplicate keys', () => {
+    const bad = deploy(
+      withContainers({ name: 'a', env: [{ name: 'X' }, { name: 'X' }] }, { image: 'no-name' }),
+    );
+    let err: unknown;
+    try {
+      apply(undefined, bad, 'ci');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(PatchError);
+    expect((err as PatchError).status).toBe(500);
+    expect((err as PatchError).message).toBe(
+      'failed to create typed patch object (default/web; apps/v1, Kind=Deployment): errors:\n' +
+        '  .spec.template.spec.containers[name="a"].env: duplicate entries for key [name="X"]\n' +
+        '  .spec.template.spec.containers: element 1: associative list with keys has an element that omits key field "name" (and doesn\'t have default value)',
+    );
+  });
+});

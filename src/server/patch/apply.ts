@@ -7,6 +7,7 @@ import { FieldSet, pathString } from './field-set.js';
 import { clone, isPlainObject } from './json-merge-patch.js';
 import type { FieldConflict, KubeObject, ManagedFieldsEntry, TypeSchema } from './types.js';
 import { PatchError } from './types.js';
+import { validateApplied } from './typed.js';
 import { Conflicts, applyObject, updateObject } from './updater.js';
 import type { Managers } from './updater.js';
 
@@ -287,7 +288,21 @@ function describeManager(id: ManagerId | undefined, key: string): string {
   return s;
 }
 
-/** SSA: the merged object with its managedFields, or the conflicts that stop it (409). */
+/** `ns/name; group/version, Kind=Kind` as the apiserver names an object in SSA errors. */
+function describeObject(o: KubeObject): string {
+  const av = typeof o.apiVersion === 'string' ? o.apiVersion : '';
+  const gv = av.includes('/') ? av : `/${av}`;
+  const meta = isPlainObject(o.metadata) ? o.metadata : {};
+  const ns = typeof meta.namespace === 'string' ? meta.namespace : '';
+  const name = typeof meta.name === 'string' ? meta.name : '';
+  return `${ns}/${name}; ${gv}, Kind=${String(o.kind)}`;
+}
+
+/**
+ * SSA: the merged object with its managedFields, or the conflicts that stop it (409). Throws
+ * PatchError for configs SMD refuses (500 `failed to create typed patch object`, as the
+ * apiserver answers) and for applied managedFields (400).
+ */
 export function serverSideApply(input: ApplyInput): ApplyResult {
   const applied = input.applied as unknown;
   if (!isPlainObject(applied)) throw new PatchError('apply patch must be an object', 400);
@@ -296,6 +311,14 @@ export function serverSideApply(input: ApplyInput): ApplyResult {
     throw new PatchError('metadata.managedFields must be nil', 400);
   }
   const version = typeof applied.apiVersion === 'string' ? applied.apiVersion : '';
+  const errors = validateApplied(applied, input.schema);
+  if (errors.length > 0) {
+    const detail = errors.length === 1 ? errors[0] : ['errors:', ...errors].join('\n  ');
+    throw new PatchError(
+      `failed to create typed patch object (${describeObject(input.applied)}): ${detail}`,
+      500,
+    );
+  }
   const decoded = decodeOrEmpty(input.live?.metadata.managedFields);
   const live = withoutManagedFields(input.live);
   const reset = resetFields(
