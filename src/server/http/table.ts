@@ -32,6 +32,14 @@ export function jsonPathValue(obj: unknown, path: string): unknown {
 }
 
 function cell(c: PrinterColumn, obj: KubeObject, now: number): unknown {
+  const ratio = /^(\.[^/]+)\/(\.[^/]+)$/.exec(c.jsonPath);
+  if (ratio) {
+    const n = (p: string): number => {
+      const x = jsonPathValue(obj, p);
+      return typeof x === 'number' ? x : 0;
+    };
+    return `${n(ratio[1] ?? '')}/${n(ratio[2] ?? '')}`;
+  }
   const v = jsonPathValue(obj, c.jsonPath);
   if (c.name === 'Data' && c.jsonPath === '.data') {
     const d = obj.data;
