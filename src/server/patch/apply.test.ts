@@ -4,6 +4,7 @@ import {
   builtinTypeSchema,
   conflictCauses,
   conflictMessage,
+  lastAppliedAnnotation,
   recordUpdate,
   serverSideApply,
   typeSchemaFromOpenAPI,
@@ -384,5 +385,79 @@ describe('applied config errors', () => {
         '  .spec.template.spec.containers[name="a"].env: duplicate entries for key [name="X"]\n' +
         '  .spec.template.spec.containers: element 1: associative list with keys has an element that omits key field "name" (and doesn\'t have default value)',
     );
+  });
+});
+
+describe('client-side to server-side apply with kubectl', () => {
+  const lastApplied = (spec: Record<string, unknown>): string =>
+    JSON.stringify({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default' },
+      spec,
+    });
+
+  function clientSideApplied(spec: Record<string, unknown>): KubeObject {
+    const obj = deploy(spec);
+    obj.metadata.annotations = { [lastAppliedAnnotation]: lastApplied(spec) };
+    return recordUpdate({
+      before: undefined,
+      after: obj,
+      manager: 'kubectl-client-side-apply',
+      schema,
+      now: t0,
+    });
+  }
+
+  it('kubectl takes over fields that still hold their last-applied values and rewrites the annotation', () => {
+    const live = clientSideApplied({ replicas: 1, paused: false });
+    const r = serverSideApply({
+      live,
+      applied: deploy({ replicas: 3 }),
+      manager: 'kubectl',
+      force: false,
+      schema,
+      now: t1,
+    });
+    if (!('object' in r)) throw new Error(conflictMessage(r.conflicts));
+    expect(r.object.spec).toEqual({ replicas: 3, paused: false });
+    expect(entry(r.object, 'kubectl')?.fieldsV1).toEqual({ 'f:spec': { 'f:replicas': {} } });
+    expect(JSON.parse(r.object.metadata.annotations?.[lastAppliedAnnotation] ?? '')).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { replicas: 3 },
+    });
+  });
+
+  it('still conflicts on fields changed since the client-side apply, and for other managers', () => {
+    let live = clientSideApplied({ replicas: 1 });
+    live = recordUpdate({
+      before: live,
+      after: { ...live, spec: { replicas: 5 } },
+      manager: 'kubectl-scale',
+      schema,
+      now: t1,
+    });
+    const r = serverSideApply({
+      live,
+      applied: deploy({ replicas: 3 }),
+      manager: 'kubectl',
+      force: false,
+      schema,
+      now: t2,
+    });
+    expect('conflicts' in r && conflictMessage(r.conflicts)).toBe(
+      'Apply failed with 1 conflict: conflict with "kubectl-scale" using apps/v1: .spec.replicas',
+    );
+    const other = serverSideApply({
+      live: clientSideApplied({ replicas: 1 }),
+      applied: deploy({ replicas: 3 }),
+      manager: 'ci',
+      force: false,
+      schema,
+      now: t2,
+    });
+    expect('conflicts' in other).toBe(true);
   });
 });
