@@ -45,6 +45,7 @@ import {
 import { compareObjects, type EventType, type Store } from '../store/store.js';
 import { clone, deepEqual, isRecord, kubeTime, type KubeObject } from '../types.js';
 import { applyDefaults, resetForCreate, validateKind } from './kinds.js';
+import { applySchemaDefaults, schemaProblems } from './schema.js';
 import { metadataProblems, nameProblems, prune, unknownFields } from './validation.js';
 
 export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
@@ -287,8 +288,15 @@ export class ApiCore {
     return ua.split('/')[0] ?? ua;
   }
 
+  /** Built-in defaulters, or the CRD schema's `default`s. */
+  private defaults(t: ResourceType, obj: KubeObject): void {
+    if (t.crd !== undefined && t.schema) applySchemaDefaults(t.schema, obj);
+    else applyDefaults(t, obj);
+  }
+
   private validate(t: ResourceType, obj: KubeObject, old: KubeObject | undefined): void {
     const problems: FieldProblem[] = [...metadataProblems(obj), ...validateKind(t, obj, old)];
+    if (t.crd !== undefined && t.schema) problems.push(...schemaProblems(t.schema, obj));
     if (old?.metadata.deletionTimestamp) {
       const added = (obj.metadata.finalizers ?? []).filter(
         (f) => !(old.metadata.finalizers ?? []).includes(f),
@@ -353,7 +361,7 @@ export class ApiCore {
     if (t.generation) m.generation = 1;
     else delete m.generation;
     resetForCreate(t, obj);
-    applyDefaults(t, obj);
+    this.defaults(t, obj);
     this.validate(t, obj, undefined);
     if (this.store.get(this.rk(t), t.namespaced ? ns : '', m.name)) {
       throw alreadyExists(t.group, t.plural, m.name);
@@ -470,15 +478,15 @@ export class ApiCore {
     }
     delete m.generateName;
     if (om.generateName) m.generateName = om.generateName;
+    if (t.group === '' && t.kind === 'Namespace' && opts.subresource !== 'status') {
+      obj.status = clone(old.status);
+    }
+    this.defaults(t, obj);
     if (t.generation) {
       m.generation = om.generation ?? 1;
       if (!opts.subresource && !sameJson(nonMeta(obj, !t.status), nonMeta(old, !t.status)))
         m.generation += 1;
     } else delete m.generation;
-    if (t.group === '' && t.kind === 'Namespace' && opts.subresource !== 'status') {
-      obj.status = clone(old.status);
-    }
-    applyDefaults(t, obj);
     this.validate(t, obj, old);
     if (!applied) obj = this.recordManager(t, old, obj, opts);
     m.resourceVersion = om.resourceVersion;
