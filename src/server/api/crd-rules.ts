@@ -10,6 +10,7 @@ interface CrdVersion {
   schema?: { openAPIV3Schema?: Record<string, unknown> };
   subresources?: { status?: unknown; scale?: ScaleSpec };
   additionalPrinterColumns?: PrinterColumn[];
+  selectableFields?: { jsonPath: string }[];
 }
 
 interface CrdSpec {
@@ -189,7 +190,7 @@ export function typesFromCrd(obj: KubeObject): ResourceType[] {
         generation: true,
         unconditionalUpdate: false,
         createOnUpdate: false,
-        fieldSelectors: [],
+        fieldSelectors: (v.selectableFields ?? []).map((f) => f.jsonPath.replace(/^\./, '')),
         printerColumns: v.additionalPrinterColumns ?? [],
         crd: obj.metadata.name ?? '',
         storageVersion: storage,

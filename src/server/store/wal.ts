@@ -76,6 +76,7 @@ export class Wal {
   private waiters: (() => void)[] = [];
   private failure: Error | undefined;
   private flushing = false;
+  private scheduled = false;
   /** Records written since the last compaction, so the log can be compacted at the next start. */
   records = 0;
 
@@ -144,9 +145,17 @@ export class Wal {
     closeSync(lfd);
   }
 
+  /** Queues a record; it is flushed soon even if nobody waits (controller writes). */
   append(rec: WalRecord): void {
     this.pending.push(encode(rec));
     this.records += 1;
+    if (!this.scheduled && !this.flushing) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        if (!this.flushing && this.pending.length > 0) void this.flush();
+      });
+    }
   }
 
   /** Resolves once everything appended so far is on disk. */
