@@ -126,6 +126,16 @@ describe('applyJsonPatch (RFC 6902)', () => {
     expect(err.message).toBe(message);
   });
 
+  it('test of a missing member passes only for null, and fails below a missing parent', () => {
+    expect(applyJsonPatch({ a: 1 }, [{ op: 'test', path: '/b', value: null }])).toEqual({ a: 1 });
+    expect(fails({ a: 1 }, [{ op: 'test', path: '/b', value: 1 }]).message).toBe(
+      'testing value /b failed: test failed',
+    );
+    expect(fails({}, [{ op: 'test', path: '/x/y', value: 1 }]).message).toBe(
+      'test operation does not apply: is missing path: /x/y: missing value',
+    );
+  });
+
   it('a body that is not a list is a bad request', () => {
     expect(fails({}, { op: 'add' }).status).toBe(400);
   });

@@ -194,6 +194,12 @@ export function applyJsonPatch(target: unknown, ops: unknown): unknown {
         break;
       }
       case 'test': {
+        const tokens = parsePointer(o.path);
+        if (tokens.length > 0 && !locate(doc, tokens)) {
+          throw new PatchError(
+            `test operation does not apply: is missing path: ${o.path}: missing value`,
+          );
+        }
         const cur = get(doc, o.path);
         const expected = o.hasValue ? o.value : null;
         const matches = cur.found ? deepEqual(cur.value, expected) : expected === null;
