@@ -158,7 +158,9 @@ describe('CRUD', () => {
   });
 
   it('answers 401 without the bearer token', async () => {
-    const r = await raw(ts.server, 'GET', '/api/v1/namespaces', undefined, { authorization: 'Bearer wrong' });
+    const r = await raw(ts.server, 'GET', '/api/v1/namespaces', undefined, {
+      authorization: 'Bearer wrong',
+    });
     expect(r.status).toBe(401);
     expect(r.json()).toMatchObject({ kind: 'Status', reason: 'Unauthorized', code: 401 });
   });
