@@ -10,6 +10,7 @@ import {
   typeSchemaFromOpenAPI,
 } from './index.js';
 import type { ApplyInput, KubeObject, ManagedFieldsEntry } from './index.js';
+import { FieldSet } from './field-set.js';
 
 const schema = builtinTypeSchema('apps/v1', 'Deployment');
 const t0 = '2026-01-01T00:00:00Z';
@@ -459,5 +460,21 @@ describe('client-side to server-side apply with kubectl', () => {
       now: t2,
     });
     expect('conflicts' in other).toBe(true);
+  });
+});
+
+describe('FieldSet', () => {
+  it('round-trips FieldsV1 and answers membership', () => {
+    const f = {
+      'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } },
+      'f:spec': { 'f:containers': { 'k:{"name":"a"}': { '.': {}, 'f:image': {} } } },
+    };
+    const set = FieldSet.fromFieldsV1(f);
+    expect(set.toFieldsV1()).toEqual(f);
+    expect(set.has(['f:metadata', 'f:labels'])).toBe(true);
+    expect(set.has(['f:metadata', 'f:labels', 'f:app'])).toBe(true);
+    expect(set.has(['f:spec', 'f:containers'])).toBe(false);
+    expect(set.has(['f:spec', 'f:containers', 'k:{"name":"a"}'])).toBe(true);
+    expect(set.has([])).toBe(false);
   });
 });
