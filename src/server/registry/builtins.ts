@@ -89,6 +89,7 @@ const defs: Def[] = [
     columns: [
       col('Type', '.spec.type'),
       col('Cluster-IP', '.spec.clusterIP'),
+      col('External-IP', '#external-ip'),
       col('Port(s)', '.spec.ports'),
     ],
   },
@@ -143,7 +144,11 @@ const defs: Def[] = [
     status: true,
     fields: workload,
     fieldSelectors: ['spec.nodeName', 'status.phase', 'spec.serviceAccountName'],
-    columns: [col('Status', '.status.phase')],
+    columns: [
+      col('Ready', '#containers-ready'),
+      col('Status', '.status.phase'),
+      col('Restarts', '#restarts', 'integer'),
+    ],
   },
   {
     group: 'apps',
