@@ -130,7 +130,7 @@ export function kubeconfigYaml(url: string, token: string, caCert: string | unde
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? silent;
   let wal: Wal | undefined;
-  let recovered: Recovered = { revision: 0, objects: new Map(), records: 0 };
+  let recovered: Recovered = { revision: 0, objects: new Map(), records: 0, compacted: false };
   let unlock: (() => void) | undefined;
   if (opts.dataDir) {
     mkdirSync(opts.dataDir, { recursive: true });

@@ -32,7 +32,10 @@ export interface WalRecord {
 export interface Recovered {
   revision: number;
   objects: Map<string, KubeObject>;
+  /** Log records replayed on top of the snapshot. */
   records: number;
+  /** The log was folded into the snapshot at this start. */
+  compacted: boolean;
   /** Set when a torn final record was cut off. */
   tornTail?: { offset: number; bytes: number };
 }
@@ -116,13 +119,11 @@ export class Wal {
       }
     }
     const wal = new Wal(dir);
-    if (records > 1000) {
-      wal.compact(revision, objects);
-      records = 0;
-    }
+    const compacted = records > 1000;
+    if (compacted) wal.compact(revision, objects);
     wal.handle = await open(logFile, 'a');
-    wal.records = records;
-    const recovered: Recovered = { revision, objects, records };
+    wal.records = compacted ? 0 : records;
+    const recovered: Recovered = { revision, objects, records, compacted };
     if (tornTail) recovered.tornTail = tornTail;
     return { wal, recovered };
   }
