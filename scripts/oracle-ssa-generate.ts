@@ -391,7 +391,13 @@ function runOracle(oracle: string, schema: string, ops: Op[]): Record<string, un
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`smd-oracle failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as Record<string, unknown>;
+  const out = JSON.parse(r.stdout) as { steps: { conflicts?: string[] }[] } & Record<
+    string,
+    unknown
+  >;
+  // Go's map order varies between runs; sorted conflicts keep regenerated fixtures stable.
+  for (const step of out.steps) step.conflicts?.sort();
+  return out;
 }
 
 function generateCase(oracle: string, smd: string, s: OpenAPI): { ops: Op[]; expected: unknown } {
