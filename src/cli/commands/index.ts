@@ -4,8 +4,9 @@
  */
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
+import { registerCrds } from './crds.js';
 import { registerServer } from './server.js';
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-export const commands: readonly RegisterCommand[] = [registerServer];
+export const commands: readonly RegisterCommand[] = [registerServer, registerCrds];
