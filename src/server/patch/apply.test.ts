@@ -478,3 +478,58 @@ describe('FieldSet', () => {
     expect(set.has([])).toBe(false);
   });
 });
+
+describe('managedFields given by the writer', () => {
+  it('a non-apply write may replace managedFields; its own change is recorded on top', () => {
+    const live = apply(undefined, deploy({ replicas: 1, paused: false }), 'ci');
+    const given: ManagedFieldsEntry[] = [
+      {
+        manager: 'migrated',
+        operation: 'Apply',
+        apiVersion: 'apps/v1',
+        time: t0,
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:spec': { 'f:replicas': {}, 'f:paused': {} } },
+      },
+    ];
+    const out = recordUpdate({
+      before: live,
+      after: {
+        ...live,
+        metadata: { ...live.metadata, managedFields: given },
+        spec: { replicas: 1, paused: true },
+      },
+      manager: 'editor',
+      schema,
+      now: t1,
+    });
+    expect(out.metadata.managedFields?.map((e) => [e.manager, e.fieldsV1])).toEqual([
+      ['migrated', { 'f:spec': { 'f:replicas': {} } }],
+      ['editor', { 'f:spec': { 'f:paused': {} } }],
+    ]);
+  });
+
+  it('conflicts with a status manager name the subresource', () => {
+    let live = apply(undefined, deploy({ replicas: 1 }), 'ci');
+    live = recordUpdate({
+      before: live,
+      after: { ...live, status: { replicas: 1 } },
+      manager: 'sim',
+      schema,
+      now: t1,
+      subresource: 'status',
+    });
+    const r = serverSideApply({
+      live,
+      applied: deploy({}, { status: { replicas: 2 } }),
+      manager: 'other',
+      force: false,
+      schema,
+      now: t2,
+      subresource: 'status',
+    });
+    expect('conflicts' in r && conflictMessage(r.conflicts)).toBe(
+      'Apply failed with 1 conflict: conflict with "sim" with subresource "status" using apps/v1: .status.replicas',
+    );
+  });
+});
