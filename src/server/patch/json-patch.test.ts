@@ -73,6 +73,23 @@ describe('applyJsonPatch (RFC 6902)', () => {
     expect(applyJsonPatch(target, ops)).toEqual(want);
   });
 
+  it('accepts negative indexes counted from the end, as the apiserver does', () => {
+    expect(applyJsonPatch({ l: [1, 2, 3] }, [{ op: 'remove', path: '/l/-1' }])).toEqual({
+      l: [1, 2],
+    });
+    expect(applyJsonPatch({ l: [1, 2] }, [{ op: 'add', path: '/l/-1', value: 9 }])).toEqual({
+      l: [1, 2, 9],
+    });
+    expect(
+      applyJsonPatch({ l: [{ a: 1 }] }, [{ op: 'replace', path: '/l/-1/a', value: 2 }]),
+    ).toEqual({
+      l: [{ a: 2 }],
+    });
+    expect(fails({ l: [1] }, [{ op: 'remove', path: '/l/-2' }]).message).toBe(
+      'Unable to access invalid index: -2: invalid index referenced',
+    );
+  });
+
   it('does not modify the target', () => {
     const target = { a: [1] };
     applyJsonPatch(target, [{ op: 'add', path: '/a/-', value: 2 }]);
