@@ -62,9 +62,7 @@ describe('packsync server', () => {
           stderr: err.stream,
         }),
       ).toBe(1);
-      expect(err.text()).toMatch(
-        /^Error: listening on 127\.0\.0\.1:\d+: listen EADDRINUSE/,
-      );
+      expect(err.text()).toMatch(/^Error: listening on 127\.0\.0\.1:\d+: listen EADDRINUSE/);
     } finally {
       await other.stop();
     }
