@@ -641,7 +641,7 @@ export class Handler {
       throw err;
     }
     if (sendInitial && bookmarks) bookmark(true);
-    req.on('close', finish);
+    res.on('close', finish);
     res.on('error', finish);
     if (Number.isFinite(timeout) && timeout > 0) {
       timers.push(

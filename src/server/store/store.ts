@@ -97,6 +97,11 @@ export class Store {
     return this.rev;
   }
 
+  /** Open watches (tests check that closed connections release theirs). */
+  get watcherCount(): number {
+    return this.watchers.size;
+  }
+
   get compactedRevision(): number {
     return this.compacted;
   }
