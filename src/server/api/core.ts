@@ -45,7 +45,13 @@ import {
 import { compareObjects, type EventType, type Store } from '../store/store.js';
 import { clone, deepEqual, isRecord, kubeTime, type KubeObject } from '../types.js';
 import { applyDefaults, resetForCreate, validateKind } from './kinds.js';
-import { applySchemaDefaults, schemaProblems } from './schema.js';
+import {
+  applyDefaults as applyCrDefaults,
+  pruneRootMetadata,
+  pruneUnknownFields,
+  validateCustomResource,
+  withDefaults,
+} from '../schema/index.js';
 import { metadataProblems, nameProblems, prune, unknownFields } from './validation.js';
 
 export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
@@ -123,7 +129,9 @@ export class ApiCore {
   /** Stored objects carry the version they were written in; serve them in the requested one. */
   private served(t: ResourceType, obj: KubeObject): KubeObject {
     const av = apiVersionOf(t);
-    return obj.apiVersion === av ? obj : { ...obj, apiVersion: av };
+    // Custom resources get their schema defaults on read too (a CRD may have gained some).
+    const o = t.crd !== undefined && t.schema ? withDefaults(t.schema, obj) : obj;
+    return o.apiVersion === av ? o : { ...o, apiVersion: av };
   }
 
   typeSchema(t: ResourceType): TypeSchema {
@@ -269,7 +277,10 @@ export class ApiCore {
       }
       obj.metadata.namespace = ns;
     } else delete obj.metadata.namespace;
-    const unknown = unknownFields(t, obj);
+    const unknown =
+      t.crd !== undefined && t.schema
+        ? [...pruneRootMetadata(obj), ...pruneUnknownFields(t.schema, obj)]
+        : unknownFields(t, obj);
     if (unknown.length > 0) {
       const mode = opts.fieldValidation ?? 'Warn';
       if (mode === 'Strict') {
@@ -290,13 +301,14 @@ export class ApiCore {
 
   /** Built-in defaulters, or the CRD schema's `default`s. */
   private defaults(t: ResourceType, obj: KubeObject): void {
-    if (t.crd !== undefined && t.schema) applySchemaDefaults(t.schema, obj);
+    if (t.crd !== undefined && t.schema) applyCrDefaults(t.schema, obj);
     else applyDefaults(t, obj);
   }
 
   private validate(t: ResourceType, obj: KubeObject, old: KubeObject | undefined): void {
     const problems: FieldProblem[] = [...metadataProblems(obj), ...validateKind(t, obj, old)];
-    if (t.crd !== undefined && t.schema) problems.push(...schemaProblems(t.schema, obj));
+    if (t.crd !== undefined && t.schema)
+      problems.push(...validateCustomResource(t.schema, obj, old).problems);
     if (old?.metadata.deletionTimestamp) {
       const added = (obj.metadata.finalizers ?? []).filter(
         (f) => !(old.metadata.finalizers ?? []).includes(f),
