@@ -3,6 +3,7 @@
 import {
   PatchStrategy,
   setHeaderOptions,
+  type KubernetesObject,
   type V1ConfigMap,
   type V1Deployment,
 } from '@kubernetes/client-node';
@@ -216,7 +217,7 @@ describe('CRUD', () => {
 describe('further built-in kinds', () => {
   it('serves the kinds packages commonly ship, namespaced and cluster-scoped', async () => {
     const ns = await freshNamespace(ts);
-    const objs = [
+    const objs: (KubernetesObject & Record<string, unknown>)[] = [
       {
         apiVersion: 'policy/v1',
         kind: 'PodDisruptionBudget',
@@ -261,9 +262,9 @@ describe('further built-in kinds', () => {
       const created = await ts.objects.create(o);
       expect(created.metadata?.uid).toBeTruthy();
       const read = await ts.objects.read({
-        apiVersion: o.apiVersion,
-        kind: o.kind,
-        metadata: o.metadata,
+        apiVersion: o.apiVersion ?? '',
+        kind: o.kind ?? '',
+        metadata: { name: o.metadata?.name ?? '', namespace: o.metadata?.namespace },
       });
       expect(read.metadata?.resourceVersion).toBe(created.metadata?.resourceVersion);
     }
