@@ -9,6 +9,7 @@ import { registerCrds } from './crds.js';
 import { registerDebug } from './debug.js';
 import { registerRender } from './render.js';
 import { registerRepo } from './repo.js';
+import { registerServer } from './server.js';
 import { registerTree } from './tree.js';
 import { registerUpdate } from './update.js';
 import { registerValidate } from './validate.js';
@@ -24,4 +25,5 @@ export const commands: readonly RegisterCommand[] = [
   registerBuild,
   registerUpdate,
   registerRepo,
+  registerServer,
 ];
