@@ -537,7 +537,21 @@ describe('patch', () => {
       '{}',
       { 'content-type': 'application/apply-patch+yaml' },
     );
-    expect(noManager.status).toBe(400);
+    expect(noManager.status).toBe(422);
+    expect((noManager.json() as { message?: string }).message).toBe(
+      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+    );
+    const forcedMerge = await raw(
+      ts.server,
+      'PATCH',
+      `/api/v1/namespaces/${ns}/configmaps/a?force=true`,
+      { data: { z: '1' } },
+      { 'content-type': 'application/merge-patch+json' },
+    );
+    expect(forcedMerge.status).toBe(422);
+    expect((forcedMerge.json() as { message?: string }).message).toBe(
+      'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch',
+    );
     const stalePatch = await raw(
       ts.server,
       'PATCH',

@@ -564,6 +564,16 @@ export class ApiCore {
       throw badRequest(`error decoding patch: ${err instanceof Error ? err.message : String(err)}`);
     }
     if (type === 'apply') return this.apply(t, ns, name, existingStored, body, opts);
+    if (opts.force !== undefined) {
+      // ValidatePatchOptions: `force` is only meaningful for apply patches.
+      throw invalid('PatchOptions', 'meta.k8s.io', '', [
+        {
+          field: 'force',
+          type: 'FieldValueForbidden',
+          message: 'Forbidden: may not be specified for non-apply patch',
+        },
+      ]);
+    }
     if (!existingStored) {
       this.checkNamespace(t, ns, false);
       throw notFound(t.group, t.plural, name);
@@ -618,7 +628,13 @@ export class ApiCore {
     opts: WriteOptions,
   ): { obj: KubeObject; created: boolean } {
     if (!opts.fieldManager) {
-      throw badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
+      throw invalid('PatchOptions', 'meta.k8s.io', '', [
+        {
+          field: 'fieldManager',
+          type: 'FieldValueRequired',
+          message: 'Required value: is required for apply patch',
+        },
+      ]);
     }
     if (!isRecord(body))
       throw badRequest('error decoding YAML: the apply configuration must be an object');

@@ -312,7 +312,7 @@ export class Handler {
       fieldValidation: fv,
       warnings,
       userAgent: req.headers['user-agent'],
-      force: truthy(q.get('force')),
+      force: q.has('force') ? truthy(q.get('force')) : undefined,
     };
   }
 
