@@ -6,10 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli-capture.js';
 import { parse } from 'yaml';
-import { main } from '../../src/cli/main.js';
 import { buildPackageImage, RegistryClient } from '../../src/oci/index.js';
 import { importFolder } from '../../src/packages/index.js';
 import {
@@ -41,17 +40,6 @@ const cases = (
 
 const missing = await missingTools(['docker-registry', 'openssl']);
 warnSkip('conformance registry cases', missing);
-
-async function run(args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const code = await main(['node', 'packsync', ...args], { stdout, stderr });
-  return { code, out: Buffer.concat(out).toString(), err: Buffer.concat(err).toString() };
-}
 
 function expectInOrder(text: string, lines: string[], regex: boolean): void {
   let pos = 0;
@@ -91,7 +79,7 @@ describe.skipIf(missing.length > 0)('conformance: validate --pull against a regi
   for (const c of cases) {
     it(c.id, async () => {
       const args = c.args.map((a) => a.replaceAll('{registry}', registry.host));
-      const r = await run([c.command ?? '', ...args]);
+      const r = await runCli(c.command ?? '', ...args);
       expect(r.code, r.err).toBe(c.exit_code);
       expectInOrder(r.out, c.stdout_lines, c.regex);
       expectInOrder(r.err, c.stderr_lines, c.regex);
@@ -99,13 +87,13 @@ describe.skipIf(missing.length > 0)('conformance: validate --pull against a regi
   }
 
   it('tree --pull renders the pulled package like the folder', async () => {
-    const fromImage = await run([
+    const fromImage = await runCli(
       'tree',
       '--insecure',
       '--pull',
       `${registry.host}/valid-package-fixture`,
-    ]);
-    const fromFolder = await run(['tree', join(packages, 'valid/without_config')]);
+    );
+    const fromFolder = await runCli('tree', join(packages, 'valid/without_config'));
     expect(fromImage.err).toBe('');
     expect(fromImage.out).toBe(fromFolder.out);
     expect(fromImage.out).toContain('Package test-ns/test');

@@ -14,8 +14,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { captureIo } from '../helpers/cli-capture.js';
 import { parse } from 'yaml';
 import { main } from '../../src/cli/main.js';
 
@@ -60,20 +60,6 @@ function makeWritable(dir: string): void {
   }
 }
 
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  return {
-    io: { stdout, stderr },
-    out: () => Buffer.concat(out).toString('utf8'),
-    err: () => Buffer.concat(err).toString('utf8'),
-  };
-}
-
 /** Each expectation must be found after the end of the previous match. */
 function expectInOrder(text: string, lines: string[], regex: boolean, stream: string): void {
   let pos = 0;
@@ -115,7 +101,7 @@ describe('conformance: kubectl package tree/validate', () => {
       const args = c.args.map((a) =>
         a.replaceAll('{pkg}', pkg).replaceAll('{root}', conformanceDir),
       );
-      const cap = capture();
+      const cap = captureIo();
       const code = await main(['node', 'packsync', c.command ?? '', ...args], cap.io);
       const out = cap.out();
       const err = cap.err();
