@@ -1,26 +1,26 @@
 /**
- * Local types for `PackageManifest` and `PackageManifestLock` (manifests.package-operator.run/v1alpha1)
- * and their decoding from YAML with precise errors. Kept in this one file so it can be swapped for
- * the shared `src/apis` schemas later.
+ * `PackageManifest` and `PackageManifestLock` (manifests.package-operator.run/v1alpha1) as the
+ * package loader reads them: decoded from YAML with `kubectl package`'s error texts, every list and
+ * object present (absent ones as empty), so that `validateManifest` can report all of Package
+ * Operator's field errors at once in its order and wording. Group, version, scopes and the leaf
+ * types are `src/apis`'; the `src/apis` schemas themselves are stricter (typed probes, platform
+ * names, required lock versions) than what the loader accepts, so the decoding stays here.
  */
+import {
+  manifestsGroup as manifestGroup,
+  manifestsVersion,
+  packageManifestScopes as packageScopes,
+  type PackageManifestImage,
+  type PackageManifestLockImage,
+  type PackageManifestPhase,
+  type PackageManifestScope as PackageScope,
+} from '../apis/index.js';
 import { parseYaml } from './yaml.js';
 import { ViolationError, violationReasons } from './errors.js';
 
-export const manifestGroup = 'manifests.package-operator.run';
-export const supportedManifestVersions = ['v1alpha1'] as const;
+export type { PackageManifestImage, PackageManifestLockImage, PackageManifestPhase, PackageScope };
 
-export type PackageScope = 'Cluster' | 'Namespaced';
-export const packageScopes: readonly PackageScope[] = ['Cluster', 'Namespaced'];
-
-export interface PackageManifestPhase {
-  name: string;
-  class?: string;
-}
-
-export interface PackageManifestImage {
-  name: string;
-  image: string;
-}
+const supportedManifestVersions = [manifestsVersion] as const;
 
 export interface PackageManifestFilter {
   conditions: { name: string; expression: string }[];
@@ -73,12 +73,6 @@ export interface PackageManifest {
     template: PackageManifestTestCase[];
     kubeconform?: { kubernetesVersion: string; schemaLocations?: string[] };
   };
-}
-
-export interface PackageManifestLockImage {
-  name: string;
-  image: string;
-  digest: string;
 }
 
 export interface PackageManifestLockDependency extends PackageManifestLockImage {
