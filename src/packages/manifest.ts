@@ -144,13 +144,17 @@ function gvkString(t: TypeMeta): string {
   return `${t.group}/${t.version}, Kind=${t.kind}`;
 }
 
-/** Parses one YAML document and checks its group, kind and version. */
-function decodeTyped(
+/**
+ * Parses one YAML document, checks its group, kind and version and decodes it with `fromObject`;
+ * every problem is an `invalid` violation of `path`.
+ */
+function decodeTyped<T>(
   path: string,
   bytes: Uint8Array,
   kind: 'PackageManifest' | 'PackageManifestLock',
   invalid: typeof violationReasons.manifestInvalid | typeof violationReasons.manifestLockInvalid,
-): Obj {
+  fromObject: (doc: Obj) => T,
+): T {
   let doc: unknown;
   try {
     doc = parseYaml(new TextDecoder().decode(bytes));
@@ -175,24 +179,25 @@ function decodeTyped(
       details: `unsupported version ${JSON.stringify(tm.version)}, supported versions: [${supportedManifestVersions.join(', ')}]`,
     });
   }
-  return doc;
+  try {
+    return fromObject(doc);
+  } catch (err) {
+    if (err instanceof DecodeError) {
+      throw new ViolationError({ reason: invalid, path, details: err.message });
+    }
+    throw err;
+  }
 }
 
 /** Decodes a `PackageManifest` file (types only; see validateManifest for the rules). */
 export function decodeManifest(path: string, bytes: Uint8Array): PackageManifest {
-  const doc = decodeTyped(path, bytes, 'PackageManifest', violationReasons.manifestInvalid);
-  try {
-    return manifestFromObject(doc);
-  } catch (err) {
-    if (err instanceof DecodeError) {
-      throw new ViolationError({
-        reason: violationReasons.manifestInvalid,
-        path,
-        details: err.message,
-      });
-    }
-    throw err;
-  }
+  return decodeTyped(
+    path,
+    bytes,
+    'PackageManifest',
+    violationReasons.manifestInvalid,
+    manifestFromObject,
+  );
 }
 
 function manifestFromObject(doc: Obj): PackageManifest {
@@ -331,41 +336,39 @@ function decodeTestContext(o: Obj, i: number): TemplateTestContext {
 
 /** Decodes a `PackageManifestLock` file. */
 export function decodeManifestLock(path: string, bytes: Uint8Array): PackageManifestLock {
-  const doc = decodeTyped(path, bytes, 'PackageManifestLock', violationReasons.manifestLockInvalid);
-  try {
-    const spec = obj(doc.spec, 'spec');
-    const entry = (e: unknown, at: string): PackageManifestLockDependency => {
-      const o = obj(e, at);
-      const version = optStr(o.version, `${at}.version`);
-      return {
-        name: str(o.name, `${at}.name`),
-        image: str(o.image, `${at}.image`),
-        digest: str(o.digest, `${at}.digest`),
-        ...(version !== undefined ? { version } : {}),
-      };
-    };
+  return decodeTyped(
+    path,
+    bytes,
+    'PackageManifestLock',
+    violationReasons.manifestLockInvalid,
+    lockFromObject,
+  );
+}
+
+function lockFromObject(doc: Obj): PackageManifestLock {
+  const spec = obj(doc.spec, 'spec');
+  const entry = (e: unknown, at: string): PackageManifestLockDependency => {
+    const o = obj(e, at);
+    const version = optStr(o.version, `${at}.version`);
     return {
-      apiVersion: str(doc.apiVersion, 'apiVersion'),
-      kind: 'PackageManifestLock',
-      metadata: obj(doc.metadata, 'metadata'),
-      spec: {
-        images: list(spec.images, 'spec.images').map((e, i) => {
-          const { name, image, digest } = entry(e, `spec.images[${i}]`);
-          return { name, image, digest };
-        }),
-        dependencies: list(spec.dependencies, 'spec.dependencies').map((e, i) =>
-          entry(e, `spec.dependencies[${i}]`),
-        ),
-      },
+      name: str(o.name, `${at}.name`),
+      image: str(o.image, `${at}.image`),
+      digest: str(o.digest, `${at}.digest`),
+      ...(version !== undefined ? { version } : {}),
     };
-  } catch (err) {
-    if (err instanceof DecodeError) {
-      throw new ViolationError({
-        reason: violationReasons.manifestLockInvalid,
-        path,
-        details: err.message,
-      });
-    }
-    throw err;
-  }
+  };
+  return {
+    apiVersion: str(doc.apiVersion, 'apiVersion'),
+    kind: 'PackageManifestLock',
+    metadata: obj(doc.metadata, 'metadata'),
+    spec: {
+      images: list(spec.images, 'spec.images').map((e, i) => {
+        const { name, image, digest } = entry(e, `spec.images[${i}]`);
+        return { name, image, digest };
+      }),
+      dependencies: list(spec.dependencies, 'spec.dependencies').map((e, i) =>
+        entry(e, `spec.dependencies[${i}]`),
+      ),
+    },
+  };
 }
