@@ -3,6 +3,7 @@
  * with objects moved into ObjectSlices when the chunking strategy says so (BinpackNextFit by
  * default: next-fit bins of 1 MiB of JSON per phase; no slices when a phase fits one bin).
  */
+import { chunkingStrategies, type ChunkingStrategy } from '../apis/index.js';
 import { instanceLabel, packageLabel, type PackageInstance } from './types.js';
 import {
   objectSetTemplateSpec,
@@ -10,8 +11,7 @@ import {
   type ObjectSetTemplateSpec,
 } from './objectset-template.js';
 
-export const chunkingStrategies = ['BinpackNextFit', 'EachObject', 'NoOp'] as const;
-export type ChunkingStrategy = (typeof chunkingStrategies)[number];
+export { chunkingStrategies, type ChunkingStrategy };
 
 export const defaultSliceLimitBytes = 1024 * 1024;
 

@@ -3,24 +3,21 @@
  * its config admitted, `.images`/`.dependencies` from the lock file and constraints enforced.
  */
 import { admitConfig } from './config.js';
-import { buildTemplateContext, lockedDependencies, lockedImages } from './context.js';
+import {
+  buildTemplateContext,
+  lockedDependencies,
+  lockedImages,
+  type ContextInput,
+} from './context.js';
 import { FieldErrorList } from './errors.js';
 import { renderPackage, type RenderCapabilities } from './render.js';
 import type { Package, PackageInstance } from './types.js';
 
-export interface InstanceRequest {
-  /** (Cluster)Package name. */
-  name: string;
-  /** Empty for a ClusterPackage. */
-  namespace: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  /** `spec.image` of the Package. */
-  image?: string;
-  /** `spec.config` of the Package. */
-  config?: Record<string, unknown>;
-  environment?: Record<string, unknown>;
-}
+/**
+ * One (Cluster)Package: its name, namespace (empty for a ClusterPackage), metadata, `spec.image`,
+ * `spec.config` and the environment. `.images` and `.dependencies` come from the lock file.
+ */
+export type InstanceRequest = Omit<ContextInput, 'images' | 'dependencies'>;
 
 /**
  * Admits the config (errors as a `spec.config...` field error list), builds the context and renders.
@@ -34,11 +31,7 @@ export function instantiate(
   const admitted = admitConfig(pkg.manifest, req.config, 'spec.config');
   if (admitted.errors.length > 0) throw new FieldErrorList(admitted.errors);
   const ctx = buildTemplateContext({
-    name: req.name,
-    namespace: req.namespace,
-    ...(req.labels ? { labels: req.labels } : {}),
-    ...(req.annotations ? { annotations: req.annotations } : {}),
-    ...(req.image !== undefined ? { image: req.image } : {}),
+    ...req,
     config: admitted.config,
     images: lockedImages(pkg.manifestLock),
     dependencies: lockedDependencies(pkg.manifestLock),

@@ -1,26 +1,26 @@
 /**
- * Local types for `PackageManifest` and `PackageManifestLock` (manifests.package-operator.run/v1alpha1)
- * and their decoding from YAML with precise errors. Kept in this one file so it can be swapped for
- * the shared `src/apis` schemas later.
+ * `PackageManifest` and `PackageManifestLock` (manifests.package-operator.run/v1alpha1) as the
+ * package loader reads them: decoded from YAML with `kubectl package`'s error texts, every list and
+ * object present (absent ones as empty), so that `validateManifest` can report all of Package
+ * Operator's field errors at once in its order and wording. Group, version, scopes and the leaf
+ * types are `src/apis`'; the `src/apis` schemas themselves are stricter (typed probes, platform
+ * names, required lock versions) than what the loader accepts, so the decoding stays here.
  */
+import {
+  manifestsGroup as manifestGroup,
+  manifestsVersion,
+  packageManifestScopes as packageScopes,
+  type PackageManifestImage,
+  type PackageManifestLockImage,
+  type PackageManifestPhase,
+  type PackageManifestScope as PackageScope,
+} from '../apis/index.js';
 import { parseYaml } from './yaml.js';
 import { ViolationError, violationReasons } from './errors.js';
 
-export const manifestGroup = 'manifests.package-operator.run';
-export const supportedManifestVersions = ['v1alpha1'] as const;
+export type { PackageManifestImage, PackageManifestLockImage, PackageManifestPhase, PackageScope };
 
-export type PackageScope = 'Cluster' | 'Namespaced';
-export const packageScopes: readonly PackageScope[] = ['Cluster', 'Namespaced'];
-
-export interface PackageManifestPhase {
-  name: string;
-  class?: string;
-}
-
-export interface PackageManifestImage {
-  name: string;
-  image: string;
-}
+const supportedManifestVersions = [manifestsVersion] as const;
 
 export interface PackageManifestFilter {
   conditions: { name: string; expression: string }[];
@@ -73,12 +73,6 @@ export interface PackageManifest {
     template: PackageManifestTestCase[];
     kubeconform?: { kubernetesVersion: string; schemaLocations?: string[] };
   };
-}
-
-export interface PackageManifestLockImage {
-  name: string;
-  image: string;
-  digest: string;
 }
 
 export interface PackageManifestLockDependency extends PackageManifestLockImage {
@@ -150,13 +144,17 @@ function gvkString(t: TypeMeta): string {
   return `${t.group}/${t.version}, Kind=${t.kind}`;
 }
 
-/** Parses one YAML document and checks its group, kind and version. */
-function decodeTyped(
+/**
+ * Parses one YAML document, checks its group, kind and version and decodes it with `fromObject`;
+ * every problem is an `invalid` violation of `path`.
+ */
+function decodeTyped<T>(
   path: string,
   bytes: Uint8Array,
   kind: 'PackageManifest' | 'PackageManifestLock',
   invalid: typeof violationReasons.manifestInvalid | typeof violationReasons.manifestLockInvalid,
-): Obj {
+  fromObject: (doc: Obj) => T,
+): T {
   let doc: unknown;
   try {
     doc = parseYaml(new TextDecoder().decode(bytes));
@@ -181,24 +179,25 @@ function decodeTyped(
       details: `unsupported version ${JSON.stringify(tm.version)}, supported versions: [${supportedManifestVersions.join(', ')}]`,
     });
   }
-  return doc;
+  try {
+    return fromObject(doc);
+  } catch (err) {
+    if (err instanceof DecodeError) {
+      throw new ViolationError({ reason: invalid, path, details: err.message });
+    }
+    throw err;
+  }
 }
 
 /** Decodes a `PackageManifest` file (types only; see validateManifest for the rules). */
 export function decodeManifest(path: string, bytes: Uint8Array): PackageManifest {
-  const doc = decodeTyped(path, bytes, 'PackageManifest', violationReasons.manifestInvalid);
-  try {
-    return manifestFromObject(doc);
-  } catch (err) {
-    if (err instanceof DecodeError) {
-      throw new ViolationError({
-        reason: violationReasons.manifestInvalid,
-        path,
-        details: err.message,
-      });
-    }
-    throw err;
-  }
+  return decodeTyped(
+    path,
+    bytes,
+    'PackageManifest',
+    violationReasons.manifestInvalid,
+    manifestFromObject,
+  );
 }
 
 function manifestFromObject(doc: Obj): PackageManifest {
@@ -337,41 +336,39 @@ function decodeTestContext(o: Obj, i: number): TemplateTestContext {
 
 /** Decodes a `PackageManifestLock` file. */
 export function decodeManifestLock(path: string, bytes: Uint8Array): PackageManifestLock {
-  const doc = decodeTyped(path, bytes, 'PackageManifestLock', violationReasons.manifestLockInvalid);
-  try {
-    const spec = obj(doc.spec, 'spec');
-    const entry = (e: unknown, at: string): PackageManifestLockDependency => {
-      const o = obj(e, at);
-      const version = optStr(o.version, `${at}.version`);
-      return {
-        name: str(o.name, `${at}.name`),
-        image: str(o.image, `${at}.image`),
-        digest: str(o.digest, `${at}.digest`),
-        ...(version !== undefined ? { version } : {}),
-      };
-    };
+  return decodeTyped(
+    path,
+    bytes,
+    'PackageManifestLock',
+    violationReasons.manifestLockInvalid,
+    lockFromObject,
+  );
+}
+
+function lockFromObject(doc: Obj): PackageManifestLock {
+  const spec = obj(doc.spec, 'spec');
+  const entry = (e: unknown, at: string): PackageManifestLockDependency => {
+    const o = obj(e, at);
+    const version = optStr(o.version, `${at}.version`);
     return {
-      apiVersion: str(doc.apiVersion, 'apiVersion'),
-      kind: 'PackageManifestLock',
-      metadata: obj(doc.metadata, 'metadata'),
-      spec: {
-        images: list(spec.images, 'spec.images').map((e, i) => {
-          const { name, image, digest } = entry(e, `spec.images[${i}]`);
-          return { name, image, digest };
-        }),
-        dependencies: list(spec.dependencies, 'spec.dependencies').map((e, i) =>
-          entry(e, `spec.dependencies[${i}]`),
-        ),
-      },
+      name: str(o.name, `${at}.name`),
+      image: str(o.image, `${at}.image`),
+      digest: str(o.digest, `${at}.digest`),
+      ...(version !== undefined ? { version } : {}),
     };
-  } catch (err) {
-    if (err instanceof DecodeError) {
-      throw new ViolationError({
-        reason: violationReasons.manifestLockInvalid,
-        path,
-        details: err.message,
-      });
-    }
-    throw err;
-  }
+  };
+  return {
+    apiVersion: str(doc.apiVersion, 'apiVersion'),
+    kind: 'PackageManifestLock',
+    metadata: obj(doc.metadata, 'metadata'),
+    spec: {
+      images: list(spec.images, 'spec.images').map((e, i) => {
+        const { name, image, digest } = entry(e, `spec.images[${i}]`);
+        return { name, image, digest };
+      }),
+      dependencies: list(spec.dependencies, 'spec.dependencies').map((e, i) =>
+        entry(e, `spec.dependencies[${i}]`),
+      ),
+    },
+  };
 }

@@ -3,6 +3,11 @@
  * phases dropped, manifest order kept), authoring annotations stripped and turned into fields
  * (`collisionProtection`, `conditionMappings`, external objects).
  */
+import {
+  collisionProtections,
+  type CollisionProtection,
+  type ConditionMapping,
+} from '../apis/index.js';
 import { ViolationError, violationReasons } from './errors.js';
 import { annotationsOf, metadataOf } from './object-validators.js';
 import {
@@ -15,13 +20,7 @@ import {
   type PackageInstance,
 } from './types.js';
 
-export const collisionProtections = ['Prevent', 'IfNoController', 'None'] as const;
-export type CollisionProtection = (typeof collisionProtections)[number];
-
-export interface ConditionMapping {
-  sourceType: string;
-  destinationType: string;
-}
+export { collisionProtections, type CollisionProtection, type ConditionMapping };
 
 export interface ObjectSetObject {
   object: KubeObject;

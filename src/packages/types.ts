@@ -3,6 +3,7 @@
  * `RawPackage` (bytes by path) -> `Package` (manifest parsed and validated, components split)
  * -> `PackageInstance` (rendered for one context, objects filtered and validated).
  */
+import { annotations as apiAnnotations, labels as apiLabels } from '../apis/index.js';
 import type { PackageManifest, PackageManifestLock } from './manifest.js';
 
 /** Package files by slash-separated relative path. */
@@ -60,12 +61,12 @@ export interface PackageInstance {
   readonly objects: readonly KubeObject[];
 }
 
-export const phaseAnnotation = 'package-operator.run/phase';
-export const conditionAnnotation = 'package-operator.run/condition';
-export const collisionProtectionAnnotation = 'package-operator.run/collision-protection';
-export const conditionMapAnnotation = 'package-operator.run/condition-map';
-export const externalObjectAnnotation = 'package-operator.run/external';
-export const packageLabel = 'package-operator.run/package';
-export const instanceLabel = 'package-operator.run/instance';
-export const chunkingStrategyAnnotation = 'packages.package-operator.run/chunking-strategy';
+export const phaseAnnotation = apiAnnotations.phase;
+export const conditionAnnotation = apiAnnotations.condition;
+export const collisionProtectionAnnotation = apiAnnotations.collisionProtection;
+export const conditionMapAnnotation = apiAnnotations.conditionMap;
+export const externalObjectAnnotation = apiAnnotations.external;
+export const packageLabel = apiLabels.package;
+export const instanceLabel = apiLabels.instance;
+export const chunkingStrategyAnnotation = apiAnnotations.chunkingStrategy;
 export const staticImage = 'registry.package-operator.run/static-image';

@@ -3,27 +3,12 @@
  * names, filter condition names, constraint ranges, test case names and test configs.
  */
 import semver from 'semver';
+import { configMapKeyErrors } from '../apis/index.js';
 import type { FieldError } from './errors.js';
 import type { PackageManifest } from './manifest.js';
 import { validateConfig } from './config.js';
 
 const conditionNameRe = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
-const configMapKeyRe = /^[-._a-zA-Z0-9]+$/;
-
-/** Kubernetes `validation.IsConfigMapKey`. */
-export function configMapKeyErrors(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > 253) errs.push('must be no more than 253 characters');
-  if (!configMapKeyRe.test(value)) {
-    errs.push(
-      "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
-    );
-  }
-  if (value === '.') errs.push("must not be '.'");
-  else if (value === '..') errs.push("must not be '..'");
-  else if (value.startsWith('..')) errs.push("must not start with '..'");
-  return errs;
-}
 
 export function validateManifest(m: PackageManifest): FieldError[] {
   const errs: FieldError[] = [];

@@ -1,7 +1,15 @@
 /**
- * The availability probe API as PKO spells it (`corev1alpha1.ObjectSetProbe` and friends), as
- * minimal structural types. The zod API types in `src/apis` are the validated versions of these.
+ * The availability probe API as PKO spells it (`corev1alpha1.ObjectSetProbe` and friends). The leaf
+ * specs are `src/apis`' types; the containers are kept looser than the validated `src/apis` shapes
+ * (fields may be null, `selector.kind` may be absent, any operator string), because probing takes
+ * probes as stored objects carry them and reports what is wrong with PKO's messages. Every
+ * `src/apis` ObjectSetProbe is one of these (checked below).
  */
+import type {
+  LabelSelector as ApiLabelSelector,
+  ObjectSetProbe as ApiObjectSetProbe,
+  Probe as ApiProbe,
+} from '../apis/index.js';
 
 /** `spec.availabilityProbes[]` of ObjectSets, ObjectSetPhases and PackageManifests. */
 export interface ObjectSetProbe {
@@ -16,10 +24,7 @@ export interface ProbeSelector {
   selector?: LabelSelector | null;
 }
 
-export interface PackageProbeKindSpec {
-  group: string;
-  kind: string;
-}
+export type PackageProbeKindSpec = ApiObjectSetProbe['selector']['kind'];
 
 /** One probe; the first set field wins, in the order fieldsEqual, condition, cel. */
 export interface Probe {
@@ -28,20 +33,9 @@ export interface Probe {
   cel?: ProbeCELSpec | null;
 }
 
-export interface ProbeConditionSpec {
-  type: string;
-  status: string;
-}
-
-export interface ProbeFieldsEqualSpec {
-  fieldA: string;
-  fieldB: string;
-}
-
-export interface ProbeCELSpec {
-  rule: string;
-  message: string;
-}
+export type ProbeConditionSpec = NonNullable<ApiProbe['condition']>;
+export type ProbeFieldsEqualSpec = NonNullable<ApiProbe['fieldsEqual']>;
+export type ProbeCELSpec = NonNullable<ApiProbe['cel']>;
 
 /** metav1.LabelSelector. */
 export interface LabelSelector {
@@ -54,6 +48,11 @@ export interface LabelSelectorRequirement {
   operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | (string & {});
   values?: string[] | null;
 }
+
+// Parsed API objects feed probing without casts.
+type Assignable<T extends U, U> = T;
+export type ApiProbesAreProbes = Assignable<ApiObjectSetProbe, ObjectSetProbe>;
+export type ApiSelectorsAreSelectors = Assignable<ApiLabelSelector, LabelSelector>;
 
 /** A Kubernetes object as JSON (unstructured). */
 export type KubeObject = Record<string, unknown>;

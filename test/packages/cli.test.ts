@@ -13,26 +13,14 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli-capture.js';
 import { parseAllDocuments } from 'yaml';
-import { main } from '../../src/cli/main.js';
 
 const conformance = resolve(import.meta.dirname, '../../../shared/conformance');
 const pkgs = join(conformance, 'pko-repo/integration/kubectl-package/testdata/packages');
 const scratch = mkdtempSync(join(tmpdir(), 'packsync-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-async function run(...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const code = await main(['node', 'packsync', ...args], { stdout, stderr });
-  return { code, out: Buffer.concat(out).toString(), err: Buffer.concat(err).toString() };
-}
 
 function listFiles(dir: string): string[] {
   const out: string[] = [];
@@ -67,7 +55,7 @@ function writableCopy(src: string, name: string, skipFixtures: boolean): string 
 
 describe('packsync render', () => {
   it('prints the objects in deploy order as YAML, labelled, filtered', async () => {
-    const r = await run(
+    const r = await runCli(
       'render',
       join(conformance, 'pko-repo/cmd/kubectl-package/validatecmd/testdata'),
     );
@@ -88,7 +76,7 @@ describe('packsync render', () => {
   });
 
   it('prints a JSON List with -o json and takes the named test case', async () => {
-    const r = await run(
+    const r = await runCli(
       'render',
       join(pkgs, 'valid/with_config'),
       '--config-testcase',
@@ -108,11 +96,11 @@ describe('packsync render', () => {
 
   it('renders with --namespace/--name where the test case sets none, filtering by its config', async () => {
     const pkg = join(conformance, 'pko-examples/4_conditionals/1_start');
-    const plain = await run('render', pkg);
+    const plain = await runCli('render', pkg);
     expect(plain.code).toBe(1);
     expect(plain.err).toContain('give one with --namespace');
     const names = async (...extra: string[]) => {
-      const r = await run('render', pkg, '-n', 'demo', '--name', 'web', '-o', 'json', ...extra);
+      const r = await runCli('render', pkg, '-n', 'demo', '--name', 'web', '-o', 'json', ...extra);
       expect(r.err).toBe('');
       const list = JSON.parse(r.out) as {
         items: { metadata: { name: string; labels: Record<string, string> } }[];
@@ -130,7 +118,7 @@ describe('packsync render', () => {
   });
 
   it('rejects an unknown output format', async () => {
-    const r = await run('render', join(pkgs, 'valid/with_config'), '-o', 'toml');
+    const r = await runCli('render', join(pkgs, 'valid/with_config'), '-o', 'toml');
     expect(r.code).not.toBe(0);
     expect(r.err).toContain('toml');
   });
@@ -138,7 +126,12 @@ describe('packsync render', () => {
 
 describe('packsync tree --component', () => {
   it('renders one component with its own manifest and first test case', async () => {
-    const r = await run('tree', join(pkgs, 'valid/without_config_multi'), '--component', 'backend');
+    const r = await runCli(
+      'tree',
+      join(pkgs, 'valid/without_config_multi'),
+      '--component',
+      'backend',
+    );
     expect(r.err).toBe('');
     expect(r.out).toMatch(
       /^backend\nPackage test-ns\/test\n└── Phase deploy\n {4}└── apps\/v1, Kind=Deployment /,
@@ -146,7 +139,7 @@ describe('packsync tree --component', () => {
   });
 
   it('names an unknown component', async () => {
-    const r = await run('tree', join(pkgs, 'valid/without_config_multi'), '--component', 'nope');
+    const r = await runCli('tree', join(pkgs, 'valid/without_config_multi'), '--component', 'nope');
     expect(r.code).toBe(1);
     expect(r.err).toBe('Error: Component not found [nope]\n');
   });
@@ -162,7 +155,7 @@ describe('packsync validate generates fixtures', () => {
   ])('%s: a first run writes the golden fixtures byte for byte', async (rel) => {
     const src = join(conformance, rel);
     const dst = writableCopy(src, rel.replaceAll('/', '_'), true);
-    const r = await run('validate', dst);
+    const r = await runCli('validate', dst);
     expect(r.err).toBe('');
     expect(r.out).toBe('Package validated successfully!');
     const fixtureDirs = listFiles(src).filter((p) => p.includes('.test-fixtures/'));
@@ -172,7 +165,7 @@ describe('packsync validate generates fixtures', () => {
       expect(readFileSync(join(dst, p)), p).toEqual(readFileSync(join(src, p)));
     }
     // The second run compares instead of writing.
-    expect((await run('validate', dst)).code).toBe(0);
+    expect((await runCli('validate', dst)).code).toBe(0);
   });
 
   it('fails with a diff after a template change', async () => {
@@ -180,7 +173,7 @@ describe('packsync validate generates fixtures', () => {
     const tmpl = join(dst, 'deployment.yaml.gotmpl');
     const { writeFileSync } = await import('node:fs');
     writeFileSync(tmpl, readFileSync(tmpl, 'utf8').replace('replicas: 2', 'replicas: 3'));
-    const r = await run('validate', dst);
+    const r = await runCli('validate', dst);
     expect(r.code).toBe(1);
     expect(r.err).toContain(
       'Error: validating package: loading package from files: File mismatch against fixture in deployment.yaml: Testcase "namespace-scope"\n--- FIXTURE/deployment.yaml\n+++ ACTUAL/deployment.yaml\n',

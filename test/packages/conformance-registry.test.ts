@@ -4,12 +4,10 @@
  * `valid-package-fixture` (valid/without_config) and `invalid-package-fixture`
  * (invalid/bad_manifest). Skipped loudly when docker-registry or openssl is missing.
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli-capture.js';
+import { conformanceDir, expectInOrder, loadCliCases } from '../helpers/cli-expectations.js';
 import { buildPackageImage, RegistryClient } from '../../src/oci/index.js';
 import { importFolder } from '../../src/packages/index.js';
 import {
@@ -19,50 +17,14 @@ import {
   type RunningRegistry,
 } from '../oci/registry-helper.js';
 
-const conformance = resolve(import.meta.dirname, '../../../shared/conformance');
-const packages = join(conformance, 'pko-repo/integration/kubectl-package/testdata/packages');
+const packages = join(conformanceDir, 'pko-repo/integration/kubectl-package/testdata/packages');
 
-interface Case {
-  id: string;
-  command: string | null;
-  args: string[];
-  exit_code: number;
-  stdout_lines: string[];
-  stderr_lines: string[];
-  regex: boolean;
-  requires: string[];
-}
-
-const cases = (
-  parse(readFileSync(join(conformance, 'cli-expectations.yaml'), 'utf8')) as Case[]
-).filter(
+const cases = loadCliCases(
   (c) => c.command === 'validate' && c.requires.length === 1 && c.requires[0] === 'registry',
 );
 
 const missing = await missingTools(['docker-registry', 'openssl']);
 warnSkip('conformance registry cases', missing);
-
-async function run(args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const code = await main(['node', 'packsync', ...args], { stdout, stderr });
-  return { code, out: Buffer.concat(out).toString(), err: Buffer.concat(err).toString() };
-}
-
-function expectInOrder(text: string, lines: string[], regex: boolean): void {
-  let pos = 0;
-  for (const line of lines) {
-    const rest = text.slice(pos);
-    const m = regex ? new RegExp(line).exec(rest) : null;
-    const idx = regex ? (m ? m.index : -1) : rest.indexOf(line);
-    expect(idx, `${JSON.stringify(line)} in:\n${text}`).toBeGreaterThanOrEqual(0);
-    pos += idx + (regex ? (m?.[0].length ?? 0) : line.length);
-  }
-}
 
 describe.skipIf(missing.length > 0)('conformance: validate --pull against a registry', () => {
   let registry: RunningRegistry;
@@ -91,21 +53,21 @@ describe.skipIf(missing.length > 0)('conformance: validate --pull against a regi
   for (const c of cases) {
     it(c.id, async () => {
       const args = c.args.map((a) => a.replaceAll('{registry}', registry.host));
-      const r = await run([c.command ?? '', ...args]);
+      const r = await runCli(c.command ?? '', ...args);
       expect(r.code, r.err).toBe(c.exit_code);
-      expectInOrder(r.out, c.stdout_lines, c.regex);
-      expectInOrder(r.err, c.stderr_lines, c.regex);
+      expectInOrder(r.out, c.stdout_lines, c.regex, 'stdout');
+      expectInOrder(r.err, c.stderr_lines, c.regex, 'stderr');
     });
   }
 
   it('tree --pull renders the pulled package like the folder', async () => {
-    const fromImage = await run([
+    const fromImage = await runCli(
       'tree',
       '--insecure',
       '--pull',
       `${registry.host}/valid-package-fixture`,
-    ]);
-    const fromFolder = await run(['tree', join(packages, 'valid/without_config')]);
+    );
+    const fromFolder = await runCli('tree', join(packages, 'valid/without_config'));
     expect(fromImage.err).toBe('');
     expect(fromImage.out).toBe(fromFolder.out);
     expect(fromImage.out).toContain('Package test-ns/test');

@@ -3,43 +3,14 @@
  * registry, network or generated package, run through `main()` with captured streams. Cases
  * marked `writes-package` run on a temporary copy of their package folder.
  */
-import {
-  chmodSync,
-  cpSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli-capture.js';
+import { conformanceDir, expectInOrder, loadCliCases } from '../helpers/cli-expectations.js';
 
-const repoRoot = resolve(import.meta.dirname, '../..');
-const conformanceDir = resolve(repoRoot, '../shared/conformance');
-
-interface Case {
-  id: string;
-  command: string | null;
-  args: string[];
-  package: string | null;
-  exit_code: number;
-  stdout_lines: string[];
-  stderr_lines: string[];
-  regex: boolean;
-  stdout_exact?: string;
-  stderr_exact?: string;
-  requires: string[];
-  notes: string;
-}
-
-const cases = (
-  parse(readFileSync(join(conformanceDir, 'cli-expectations.yaml'), 'utf8')) as Case[]
-).filter(
+const cases = loadCliCases(
   (c) =>
     (c.command === 'tree' || c.command === 'validate') &&
     c.requires.every((r) => r === 'writes-package'),
@@ -57,43 +28,6 @@ function makeWritable(dir: string): void {
     const st = statSync(p);
     if (st.isDirectory()) makeWritable(p);
     else chmodSync(p, 0o644);
-  }
-}
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  return {
-    io: { stdout, stderr },
-    out: () => Buffer.concat(out).toString('utf8'),
-    err: () => Buffer.concat(err).toString('utf8'),
-  };
-}
-
-/** Each expectation must be found after the end of the previous match. */
-function expectInOrder(text: string, lines: string[], regex: boolean, stream: string): void {
-  let pos = 0;
-  for (const line of lines) {
-    const rest = text.slice(pos);
-    let idx: number;
-    let len: number;
-    if (regex) {
-      const m = new RegExp(line).exec(rest);
-      idx = m ? m.index : -1;
-      len = m ? m[0].length : 0;
-    } else {
-      idx = rest.indexOf(line);
-      len = line.length;
-    }
-    expect(
-      idx,
-      `${stream} should contain ${JSON.stringify(line)} after offset ${pos}:\n${text}`,
-    ).toBeGreaterThanOrEqual(0);
-    pos += idx + len;
   }
 }
 
@@ -115,10 +49,7 @@ describe('conformance: kubectl package tree/validate', () => {
       const args = c.args.map((a) =>
         a.replaceAll('{pkg}', pkg).replaceAll('{root}', conformanceDir),
       );
-      const cap = capture();
-      const code = await main(['node', 'packsync', c.command ?? '', ...args], cap.io);
-      const out = cap.out();
-      const err = cap.err();
+      const { code, out, err } = await runCli(c.command ?? '', ...args);
       expect(code, `exit code; stdout:\n${out}\nstderr:\n${err}`).toBe(c.exit_code);
       expectInOrder(out, c.stdout_lines, c.regex, 'stdout');
       expectInOrder(err, c.stderr_lines, c.regex, 'stderr');

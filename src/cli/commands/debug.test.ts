@@ -1,17 +1,10 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../main.js';
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  return { io: { stdout, stderr }, out: () => out.join('') };
-}
+import { captureIo } from '../../../test/helpers/cli-capture.js';
 
 async function serve(requests: readonly string[]): Promise<Record<string, unknown>[]> {
-  const c = capture();
+  const c = captureIo();
   const stdin = new PassThrough();
   const original = Object.getOwnPropertyDescriptor(process, 'stdin')!;
   Object.defineProperty(process, 'stdin', { value: stdin, configurable: true });
