@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
+import { registerCrds } from './crds.js';
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-export const commands: readonly RegisterCommand[] = [];
+export const commands: readonly RegisterCommand[] = [registerCrds];
