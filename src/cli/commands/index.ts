@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
 import { registerCrds } from './crds.js';
+import { registerServer } from './server.js';
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-export const commands: readonly RegisterCommand[] = [registerCrds];
+export const commands: readonly RegisterCommand[] = [registerCrds, registerServer];

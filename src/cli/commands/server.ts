@@ -1,0 +1,96 @@
+/** `packsync server`: run the embedded Kubernetes-compatible API server until interrupted. */
+import { Option, type Command } from 'commander';
+import { UserError } from '../../errors.js';
+import { startServer } from '../../server/index.js';
+import type { CommandContext } from '../main.js';
+
+interface ServerFlags {
+  dataDir?: string;
+  port: string;
+  host: string;
+  kubeconfigOut?: string;
+  insecureHttp?: boolean;
+  token?: string;
+}
+
+export function registerServer(program: Command, ctx: CommandContext): void {
+  program
+    .command('server')
+    .description(
+      'run an embedded Kubernetes-compatible API server (kubectl and client libraries work against it); stops on Ctrl-C',
+    )
+    .option(
+      '--data-dir <dir>',
+      'persist objects, TLS material and the token here (memory only without it)',
+    )
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '6443')
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option(
+      '--kubeconfig-out <file>',
+      'write a kubeconfig for this server (CA, bearer token) to this file',
+    )
+    .addOption(
+      new Option(
+        '--token <token>',
+        'bearer token clients must send (default: generated, kept in the data dir)',
+      ).env('PACKSYNC_SERVER_TOKEN'),
+    )
+    .option(
+      '--insecure-http',
+      'serve plain HTTP instead of HTTPS (clients must skip TLS verification)',
+    )
+    .addHelpText(
+      'after',
+      '\nExample:\n  packsync server --data-dir ./state --kubeconfig-out ./kubeconfig\n  KUBECONFIG=./kubeconfig kubectl get namespaces\n',
+    )
+    .action(async (flags: ServerFlags) => {
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new UserError(`--port: not a port number: ${flags.port}`);
+      }
+      const logger = ctx.logger().child({ component: 'server' });
+      let server;
+      try {
+        server = await startServer({
+          dataDir: flags.dataDir,
+          port,
+          host: flags.host,
+          kubeconfigOut: flags.kubeconfigOut,
+          insecureHttp: flags.insecureHttp,
+          token: flags.token,
+          logger,
+        });
+      } catch (err) {
+        if (err instanceof UserError) throw err;
+        throw new UserError(
+          `starting the server: ${err instanceof Error ? err.message : String(err)}`,
+          { cause: err },
+        );
+      }
+      const r = server.recovered;
+      ctx.io.stdout.write(`serving on ${server.url}\n`);
+      if (flags.dataDir) {
+        ctx.io.stdout.write(
+          `data dir ${flags.dataDir}: ${r.objects} objects at revision ${r.revision}\n`,
+        );
+        if (r.tornTail) {
+          ctx.io.stderr.write(
+            `warning: the write-ahead log ended in a torn record at byte ${r.tornTail.offset} (${r.tornTail.bytes} bytes of a write that was never acknowledged); it was cut off\n`,
+          );
+        }
+      }
+      if (flags.kubeconfigOut)
+        ctx.io.stdout.write(`kubeconfig written to ${flags.kubeconfigOut}\n`);
+      else ctx.io.stdout.write(`kubeconfig:\n${server.kubeconfig}`);
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          process.off('SIGINT', done);
+          process.off('SIGTERM', done);
+          resolve();
+        };
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+      });
+      await server.stop();
+    });
+}
