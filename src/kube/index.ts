@@ -45,3 +45,19 @@ export { apiVersionOf, gvkKey, gvkOf, objectKey, parseApiVersion, refOf, splitKe
 export { KubeClient, DEFAULT_FIELD_MANAGER } from './client.js';
 export type { KubeClientOptions, WatchEvent, WatchQuery } from './client.js';
 export { RestMapper, resourcePath } from './rest-mapper.js';
+export { Informer, silentLogger } from './informer.js';
+export type {
+  InformerEvent,
+  InformerEventType,
+  InformerHandler,
+  InformerHealth,
+  InformerOptions,
+  RuntimeLogger,
+} from './informer.js';
+export { InformerCache, CACHE_LABEL, CACHE_LABEL_SELECTOR } from './cache.js';
+export type { CacheEvent, CacheHandler, InformerCacheOptions, KindRef } from './cache.js';
+export { KubeEventRecorder } from './events.js';
+export type { KubeEventRecorderOptions } from './events.js';
+export { parseLabelSelector, matchesLabels } from './label-selector.js';
+export type { LabelRequirement } from './label-selector.js';
+export { Backoff, sleep } from './backoff.js';

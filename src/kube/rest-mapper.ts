@@ -1,6 +1,6 @@
 import { NoKindMatchError } from './errors.js';
 import { apiVersionOf, parseApiVersion } from './gvk.js';
-import type { GroupVersionKind, ResourceMapping } from './types.js';
+import type { GroupVersionKind, KubeObject, ResourceMapping } from './types.js';
 
 /** Fetches one group-version's APIResourceList; undefined when the group-version is not served. */
 export type DiscoveryFetch = (apiVersion: string) => Promise<ApiResourceList | undefined>;
@@ -76,7 +76,7 @@ export class RestMapper {
   }
 
   /** Invalidation for a CRD object, by its spec (group + every version). */
-  invalidateCrd(crd: { spec?: unknown }): void {
+  invalidateCrd(crd: KubeObject): void {
     const spec = crd.spec as { group?: string; versions?: { name?: string }[] } | undefined;
     if (spec?.group === undefined) return;
     for (const v of spec.versions ?? []) {
