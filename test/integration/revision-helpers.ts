@@ -8,11 +8,11 @@ import { setupObjectDeployment } from '../../src/controllers/object-deployment/s
 import { scopes } from '../../src/controllers/object-set/scope.js';
 import { setupObjectSet, setupObjectSetPhase } from '../../src/controllers/object-set/setup.js';
 import { Manager, type Controller } from '../../src/controllers/runtime/index.js';
-import { KubeClient, type KubeObject, type ObjectRef } from '../../src/kube/index.js';
+import { KubeClient, objectKey, type KubeObject, type ObjectRef } from '../../src/kube/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
-import { eventually, freshNamespace } from '../kube/helpers.js';
+import { eventually, freshNamespace, widgetCrd } from '../kube/helpers.js';
 
-export { eventually, freshNamespace };
+export { eventually, freshNamespace, widgetCrd };
 
 export const PKO = 'package-operator.run/v1alpha1';
 
@@ -145,4 +145,31 @@ export function writesSince(
     .slice(from)
     .filter((r) => r.write)
     .map((r) => ({ method: r.method, path: r.path, dryRun: r.dryRun }));
+}
+
+/** Waits until every controller's queue is empty and idle (delayed re-checks aside). */
+export async function settled(env: RevisionEnv, quietMs = 150): Promise<void> {
+  let idleSince = 0;
+  await eventually(
+    () => {
+      const busy = env.controllers.some((c) => c.queue.length > 0 || c.queue.inProcess > 0);
+      if (busy) {
+        idleSince = 0;
+        return false;
+      }
+      if (idleSince === 0) idleSince = Date.now();
+      return Date.now() - idleSince >= quietMs;
+    },
+    'controllers idle',
+    20_000,
+  );
+}
+
+/** A full resync: every object of every controller's kind is reconciled again; returns when idle. */
+export async function resync(env: RevisionEnv): Promise<void> {
+  for (const c of env.controllers) {
+    const list = await env.client.list(PKO, c.name);
+    for (const o of list.items) c.enqueue(objectKey(o));
+  }
+  await settled(env);
 }
