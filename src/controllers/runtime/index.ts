@@ -24,3 +24,10 @@ export { enqueueMapped, enqueueObject, enqueueOwner, ownerKeys } from './handler
 export type { Enqueuer, OwnerMatch } from './handlers.js';
 export { Manager } from './manager.js';
 export type { ManagerOptions } from './manager.js';
+export { startManager, parseBindAddress } from './start.js';
+export type {
+  ControllerSetup,
+  ControllerSetupOptions,
+  RunningManager,
+  StartManagerOptions,
+} from './start.js';
