@@ -108,6 +108,8 @@ async function startHarness(ns: string): Promise<Harness> {
 
 const mirrorOf = (ns: string, name: string) =>
   env.client.get({ ...CM, namespace: ns, name: `${name}-mirror` });
+const mirrorData = async (ns: string, name: string) =>
+  (await mirrorOf(ns, name))?.data as Record<string, string> | undefined;
 
 describe('controller runtime', () => {
   it('reconciles on object and owned-object events, and reports metrics and events', async () => {
@@ -116,10 +118,10 @@ describe('controller runtime', () => {
     try {
       expect(h.mgr.readyz().ok).toBe(true);
       await env.client.create({ ...configMap(ns, 'a', { x: '1' }, { mirror: 'yes' }) });
-      await eventually(async () => (await mirrorOf(ns, 'a'))?.data?.x === '1', 'mirror created');
+      await eventually(async () => (await mirrorData(ns, 'a'))?.x === '1', 'mirror created');
 
       await env.client.patch({ ...CM, namespace: ns, name: 'a' }, 'merge', { data: { x: '2' } });
-      await eventually(async () => (await mirrorOf(ns, 'a'))?.data?.x === '2', 'mirror updated');
+      await eventually(async () => (await mirrorData(ns, 'a'))?.x === '2', 'mirror updated');
 
       // Deleting the owned object triggers the owner through the managed cache.
       await env.client.delete({ ...CM, namespace: ns, name: 'a-mirror' });
