@@ -47,7 +47,8 @@ export async function startRevisionEnv(): Promise<RevisionEnv> {
     setupObjectSet(scope),
     setupObjectSetPhase(scope),
   ]);
-  const controllers = setups.map((s) => s.setup(mgr, { workers: 2 }));
+  const controllers: Controller[] = [];
+  for (const s of setups) controllers.push(await s.setup(mgr, { workers: 2 }));
   for (const c of controllers) mgr.add(c);
   await mgr.start();
   return {

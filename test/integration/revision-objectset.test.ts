@@ -32,6 +32,8 @@ afterAll(async () => {
   await env.stop();
 });
 
+const dataOf = (o: KubeObject | undefined): Record<string, string> =>
+  (o?.data ?? {}) as Record<string, string>;
 const osRef = (ns: string, name: string) => ({
   apiVersion: PKO,
   kind: 'ObjectSet',
@@ -130,7 +132,7 @@ describe('ObjectSet', () => {
     // Drift of a field we manage is corrected.
     await env.client.patch(cmRef(ns, 'cm-2'), 'merge', { data: { b: 'changed' } });
     await eventually(
-      async () => (await env.client.get(cmRef(ns, 'cm-2')))?.data?.b === '2',
+      async () => dataOf(await env.client.get(cmRef(ns, 'cm-2'))).b === '2',
       'drift corrected',
     );
   });
@@ -323,7 +325,7 @@ describe('ObjectSet', () => {
 
     await env.client.patch(osRef(ns, 'p'), 'merge', { spec: { lifecycleState: 'Active' } });
     await eventually(
-      async () => (await env.client.get(cmRef(ns, 'c')))?.data?.k === 'v',
+      async () => dataOf(await env.client.get(cmRef(ns, 'c'))).k === 'v',
       'restored',
     );
     expect(conditionOf(await env.client.get(osRef(ns, 'p')), 'Paused')).toBeUndefined();

@@ -1,10 +1,16 @@
 /** Wires the (Cluster)ObjectDeployment reconciler to a Manager: deployments and their ObjectSets. */
-import { Controller, enqueueObject, enqueueOwner, type Manager } from '../runtime/index.js';
-import type { ControllerSetupOptions } from '../index.js';
+import {
+  Controller,
+  enqueueObject,
+  enqueueOwner,
+  type ControllerSetup,
+  type ControllerSetupOptions,
+  type Manager,
+} from '../runtime/index.js';
 import { coreApiVersion, type ObjectSetScope } from '../object-set/scope.js';
 import { ObjectDeploymentReconciler } from './controller.js';
 
-export function setupObjectDeployment(scope: ObjectSetScope) {
+export function setupObjectDeployment(scope: ObjectSetScope): ControllerSetup {
   return {
     name: scope.deploymentKind,
     setup(mgr: Manager, opts: ControllerSetupOptions): Controller {

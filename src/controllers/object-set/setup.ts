@@ -4,8 +4,14 @@
  * cache, watched per set (user = the set's uid) and routed back to every owning set.
  */
 import type { KindRef } from '../../kube/index.js';
-import { Controller, enqueueObject, enqueueOwner, type Manager } from '../runtime/index.js';
-import type { ControllerSetupOptions } from '../index.js';
+import {
+  Controller,
+  enqueueObject,
+  enqueueOwner,
+  type ControllerSetup,
+  type ControllerSetupOptions,
+  type Manager,
+} from '../runtime/index.js';
 import { ObjectSetPhaseReconciler } from '../object-set-phase/controller.js';
 import { ObjectSetReconciler, type ObjectSetDeps } from './controller.js';
 import type { EngineDeps } from './engine.js';
@@ -33,7 +39,7 @@ export function engineDeps(
   };
 }
 
-export function setupObjectSet(scope: ObjectSetScope) {
+export function setupObjectSet(scope: ObjectSetScope): ControllerSetup {
   return {
     name: scope.objectSetKind,
     setup(mgr: Manager, opts: ControllerSetupOptions): Controller {
@@ -70,7 +76,7 @@ export function setupObjectSet(scope: ObjectSetScope) {
   };
 }
 
-export function setupObjectSetPhase(scope: ObjectSetScope) {
+export function setupObjectSetPhase(scope: ObjectSetScope): ControllerSetup {
   return {
     name: scope.phaseKind,
     setup(mgr: Manager, opts: ControllerSetupOptions): Controller {
