@@ -66,6 +66,11 @@ export async function transportFromKubeConfig(
   const agent = isHttp
     ? new http.Agent({ keepAlive: true, maxSockets: 64 })
     : new https.Agent(agentOpts);
+  // Watches hold their connection for minutes: their own pool, unbounded, so that many informers
+  // never starve ordinary requests of sockets (or each other).
+  const streamAgent = isHttp
+    ? new http.Agent({ keepAlive: false })
+    : new https.Agent({ ...agentOpts, keepAlive: false, maxSockets: Infinity });
   const userAgent = opts.userAgent ?? 'packsync';
 
   let auth: { headers: Record<string, string>; at: number } | undefined;
@@ -85,7 +90,10 @@ export async function transportFromKubeConfig(
     return headers;
   };
 
-  const open = async (req: TransportRequest): Promise<http.IncomingMessage> => {
+  const open = async (
+    req: TransportRequest,
+    via: http.Agent = agent,
+  ): Promise<http.IncomingMessage> => {
     const url = new URL(server + req.path);
     for (const [k, v] of Object.entries(req.query ?? {})) {
       if (v !== undefined) url.searchParams.set(k, v);
@@ -105,7 +113,7 @@ export async function transportFromKubeConfig(
     return new Promise<http.IncomingMessage>((resolve, reject) => {
       const r = mod.request(
         url,
-        { method: req.method, headers, agent, ...(req.signal ? { signal: req.signal } : {}) },
+        { method: req.method, headers, agent: via, ...(req.signal ? { signal: req.signal } : {}) },
         resolve,
       );
       r.on('error', (err: Error) =>
@@ -135,12 +143,13 @@ export async function transportFromKubeConfig(
       return { status, headers: res.headers, body: Buffer.concat(chunks) };
     },
     async stream(req) {
-      const res = await open(req);
+      const res = await open(req, streamAgent);
       opts.onResponse?.(req.method, res.statusCode ?? 0);
       return res;
     },
     close() {
       agent.destroy();
+      streamAgent.destroy();
     },
   };
 }

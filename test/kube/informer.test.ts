@@ -216,6 +216,36 @@ describe('Informer', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('keeps ordinary requests flowing with more open watches than the request socket pool', async () => {
+    const c = await KubeClient.fromKubeConfigString(env.server.kubeconfig);
+    const ns = await freshNamespace(c);
+    const informers = Array.from(
+      { length: 80 },
+      (_, i) =>
+        new Informer(c, {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          namespace: ns,
+          labelSelector: `shard=s${i}`,
+        }),
+    );
+    try {
+      for (const inf of informers) inf.start();
+      await Promise.all(informers.map((i) => i.waitForSync(15_000)));
+      await eventually(() => informers.every((i) => i.health().watching), 'all watches open');
+      await c.create(configMap(ns, 'last', {}, { shard: 's79' }));
+      await eventually(
+        () => informers[79]?.get(ns, 'last') !== undefined,
+        'event on the 80th watch',
+      );
+      expect(
+        await c.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'last' }),
+      ).toBeDefined();
+    } finally {
+      await Promise.all(informers.map((i) => i.stop()));
+      c.close();
+    }
+  });
 });
 
 describe('InformerCache', () => {
