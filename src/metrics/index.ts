@@ -20,6 +20,7 @@ export function createRegistry(opts: { processMetrics?: boolean } = {}): Registr
 
 /** What the informer metrics read at scrape time. */
 export interface InformerStats {
+  apiVersion: string;
   kind: string;
   cache: string;
   objects: number;
@@ -35,6 +36,7 @@ export class RuntimeMetrics {
   readonly queueLatency: Histogram<'name'>;
   readonly queueRetries: Counter<'name'>;
   readonly apiRequests: Counter<'method' | 'code'>;
+  readonly rolloutTime: Gauge<'name' | 'namespace'>;
   private readonly informerSources: (() => InformerStats[])[] = [];
 
   constructor(readonly registry: Registry) {
@@ -90,29 +92,27 @@ export class RuntimeMetrics {
       registers,
     });
     const sources = this.informerSources;
+    const all = (): InformerStats[] => sources.flatMap((f) => f());
     new Gauge({
-      name: 'packsync_managed_cache_informers_total',
-      help: 'Running informers, per cache',
+      name: 'packsync_informers',
+      help: 'Running informers, per cache (watches: kinds controllers own; managed: managed objects)',
       labelNames: ['cache'],
       registers,
       collect() {
         this.reset();
         const counts = new Map<string, number>();
-        for (const s of sources.flatMap((f) => f()))
-          counts.set(s.cache, (counts.get(s.cache) ?? 0) + 1);
+        for (const s of all()) counts.set(s.cache, (counts.get(s.cache) ?? 0) + 1);
         for (const [cache, n] of counts) this.set({ cache }, n);
       },
     });
     new Gauge({
-      name: 'packsync_managed_cache_objects_total',
+      name: 'packsync_informer_objects',
       help: 'Objects held by informers, per cache and kind',
       labelNames: ['cache', 'kind'],
       registers,
       collect() {
         this.reset();
-        for (const s of sources.flatMap((f) => f())) {
-          this.inc({ cache: s.cache, kind: s.kind }, s.objects);
-        }
+        for (const s of all()) this.inc({ cache: s.cache, kind: s.kind }, s.objects);
       },
     });
     new Gauge({
@@ -120,8 +120,68 @@ export class RuntimeMetrics {
       help: 'Informers whose first list has not finished',
       registers,
       collect() {
-        this.set(sources.flatMap((f) => f()).filter((s) => !s.synced).length);
+        this.set(all().filter((s) => !s.synced).length);
       },
+    });
+    // Package Operator's names for the managed cache, so its dashboards keep working.
+    new Gauge({
+      name: 'package_operator_managed_cache_informers_total',
+      help: 'Number of active informers per owner running for the managed cache.',
+      labelNames: ['owner'],
+      registers,
+      collect() {
+        this.reset();
+        this.set({ owner: 'packsync' }, all().filter((s) => s.cache === 'managed').length);
+      },
+    });
+    new Gauge({
+      name: 'package_operator_managed_cache_objects_total',
+      help: 'Number of objects per GVK and owner in the managed cache.',
+      labelNames: ['owner', 'gvk'],
+      registers,
+      collect() {
+        this.reset();
+        for (const s of all()) {
+          if (s.cache !== 'managed') continue;
+          this.inc({ owner: 'packsync', gvk: goGvkString(s.apiVersion, s.kind) }, s.objects);
+        }
+      },
+    });
+    this.rolloutTime = new Gauge({
+      name: 'package_operator_object_set_rollout_time_seconds',
+      help: 'Time between Object creationTimestamp and the transition to True of the Succeeded condition.',
+      labelNames: ['name', 'namespace'],
+      registers,
+    });
+  }
+
+  /**
+   * Records an ObjectSet's rollout time (creation to its Succeeded condition's transition), as
+   * PKO does; no-op without a Succeeded condition.
+   */
+  recordRolloutTime(objectSet: {
+    metadata: { name?: string; namespace?: string; creationTimestamp?: string };
+    status?: unknown;
+  }): void {
+    const conds = (objectSet.status as { conditions?: unknown } | undefined)?.conditions;
+    if (!Array.isArray(conds)) return;
+    const created = Date.parse(objectSet.metadata.creationTimestamp ?? '');
+    for (const c of conds as { type?: string; lastTransitionTime?: string }[]) {
+      if (c.type !== 'Succeeded') continue;
+      const at = Date.parse(c.lastTransitionTime ?? '');
+      if (Number.isNaN(at) || Number.isNaN(created)) continue;
+      this.rolloutTime.set(
+        { name: objectSet.metadata.name ?? '', namespace: objectSet.metadata.namespace ?? '' },
+        (at - created) / 1000,
+      );
+    }
+  }
+
+  /** Drops an ObjectSet's rollout time (when the set is deleted). */
+  forgetRolloutTime(objectSet: { metadata: { name?: string; namespace?: string } }): void {
+    this.rolloutTime.remove({
+      name: objectSet.metadata.name ?? '',
+      namespace: objectSet.metadata.namespace ?? '',
     });
   }
 
@@ -144,4 +204,10 @@ export class RuntimeMetrics {
   readonly onApiResponse = (method: string, status: number): void => {
     this.apiRequests.inc({ method, code: String(status) });
   };
+}
+
+/** Go's `schema.GroupVersionKind.String()`: `apps/v1, Kind=Deployment`, `/v1, Kind=ConfigMap`. */
+function goGvkString(apiVersion: string, kind: string): string {
+  const av = apiVersion.includes('/') ? apiVersion : `/${apiVersion}`;
+  return `${av}, Kind=${kind}`;
 }

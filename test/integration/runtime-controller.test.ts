@@ -147,9 +147,11 @@ describe('controller runtime', () => {
         /packsync_reconcile_total\{controller="mirror",result="success"\} [1-9]/,
       );
       expect(text).toMatch(/packsync_workqueue_adds_total\{name="mirror"\} [1-9]/);
-      expect(text).toMatch(/packsync_managed_cache_informers_total\{cache="managed"\} 1/);
+      expect(text).toMatch(/packsync_informers\{cache="managed"\} 1/);
+      expect(text).toMatch(/package_operator_managed_cache_informers_total\{owner="packsync"\} 1/);
+      expect(text).toMatch(/packsync_informer_objects\{cache="managed",kind="ConfigMap"\} [1-9]/);
       expect(text).toMatch(
-        /packsync_managed_cache_objects_total\{cache="managed",kind="ConfigMap"\} [1-9]/,
+        /package_operator_managed_cache_objects_total\{owner="packsync",gvk="\/v1, Kind=ConfigMap"\} [1-9]/,
       );
     } finally {
       await h.mgr.stop();

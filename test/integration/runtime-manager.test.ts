@@ -122,7 +122,7 @@ describe('packsync manager', () => {
     expect(metrics).toMatch(
       /packsync_rest_client_requests_total\{method="PATCH",code="200"\} [1-9]/,
     );
-    expect(metrics).toMatch(/packsync_managed_cache_informers_total\{cache="watches"\} 2/);
+    expect(metrics).toMatch(/packsync_informers\{cache="watches"\} 2/);
     expect(metrics).toContain('process_resident_memory_bytes');
 
     process.emit('SIGTERM');

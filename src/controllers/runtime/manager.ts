@@ -78,7 +78,13 @@ export class Manager {
       logger: this.logger,
     });
     const stats = (name: string, c: InformerCache) => () =>
-      c.health().map((h) => ({ cache: name, kind: h.kind, objects: h.objects, synced: h.synced }));
+      c.health().map((h) => ({
+        cache: name,
+        apiVersion: h.apiVersion,
+        kind: h.kind,
+        objects: h.objects,
+        synced: h.synced,
+      }));
     this.metrics?.addInformerSource(stats('watches', this.watches));
     // A CRD turning Established serves a new kind: forget the RESTMapper's answer for it.
     this.watch('discovery', CRD_KIND, (ev) => {
