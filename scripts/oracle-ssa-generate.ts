@@ -148,6 +148,45 @@ const schemas: Record<string, OpenAPI> = {
       },
     },
   }),
+  workload: root({
+    type: 'object',
+    properties: {
+      containers: {
+        type: 'array',
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['name'],
+        items: {
+          type: 'object',
+          properties: {
+            name: str,
+            image: str,
+            ports: {
+              type: 'array',
+              'x-kubernetes-list-type': 'map',
+              'x-kubernetes-list-map-keys': ['containerPort', 'protocol'],
+              items: {
+                type: 'object',
+                properties: {
+                  containerPort: int,
+                  protocol: { type: 'string', default: 'TCP' },
+                  name: str,
+                },
+              },
+            },
+          },
+        },
+      },
+      tolerations: {
+        type: 'array',
+        items: { type: 'object', properties: { key: str, operator: str } },
+      },
+      nodeSelector: {
+        type: 'object',
+        additionalProperties: str,
+        'x-kubernetes-map-type': 'atomic',
+      },
+    },
+  }),
   deduced: root({
     type: 'object',
     properties: {
@@ -193,6 +232,7 @@ function smdType(s: OpenAPI, indent: string): string {
         out += `${next}fields:\n`;
         for (const [name, p] of Object.entries(props)) {
           out += `${next}- name: ${name}\n${next}  type:\n${smdType(p, next + '    ')}`;
+          if (p.default !== undefined) out += `${next}  default: ${JSON.stringify(p.default)}\n`;
         }
       }
       if (add) out += `${next}elementType:\n${smdType(add, next + '  ')}`;
@@ -245,6 +285,7 @@ const chance = (p: number): boolean => rand() < p;
 function scalarFor(s: OpenAPI): Json {
   if (s['x-kubernetes-int-or-string'] === true)
     return chance(0.5) ? pick([1, 2]) : pick(['25%', '50%']);
+  if (typeof s.default === 'string') return pick([s.default, 'UDP']);
   if (s.type === 'integer' || s.type === 'number') return pick([1, 2, 3]);
   if (s.type === 'boolean') return chance(0.5);
   return pick(['a', 'b', 'c']);
@@ -275,18 +316,22 @@ function valueFor(s: OpenAPI, depth = 0): Json {
         const keys = s['x-kubernetes-list-map-keys'] as string[];
         const out: Record<string, Json>[] = [];
         const seen = new Set<string>();
+        const props = items.properties as Record<string, OpenAPI>;
         for (let i = 0; i < n + 1; i++) {
           const item = valueFor(items, depth + 1) as Record<string, Json>;
-          for (const k of keys)
-            item[k] = scalarFor((items.properties as Record<string, OpenAPI>)[k] as OpenAPI);
-          const id = JSON.stringify(keys.map((k) => item[k]));
+          for (const k of keys) item[k] = scalarFor(props[k] as OpenAPI);
+          // A key with a default may be left out; it is then keyed by the default.
+          for (const k of keys) if (props[k]?.default !== undefined && chance(0.5)) delete item[k];
+          const id = JSON.stringify(keys.map((k) => item[k] ?? (props[k]?.default as Json)));
           if (seen.has(id)) continue;
           seen.add(id);
           out.push(item);
         }
         return out;
       }
-      return Array.from({ length: n }, () => scalarFor(items));
+      return Array.from({ length: n }, () =>
+        items.type === 'object' ? valueFor(items, depth + 1) : scalarFor(items),
+      );
     }
     case 'object': {
       const props = s.properties as Record<string, OpenAPI> | undefined;
@@ -346,7 +391,13 @@ function runOracle(oracle: string, schema: string, ops: Op[]): Record<string, un
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`smd-oracle failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as Record<string, unknown>;
+  const out = JSON.parse(r.stdout) as { steps: { conflicts?: string[] }[] } & Record<
+    string,
+    unknown
+  >;
+  // Go's map order varies between runs; sorted conflicts keep regenerated fixtures stable.
+  for (const step of out.steps) step.conflicts?.sort();
+  return out;
 }
 
 function generateCase(oracle: string, smd: string, s: OpenAPI): { ops: Op[]; expected: unknown } {
@@ -382,7 +433,7 @@ function main(): void {
   const oracle = process.argv[2];
   if (!oracle) throw new Error('usage: oracle-ssa-generate.ts <smd-oracle binary>');
   mkdirSync(outDir, { recursive: true });
-  const perSchema = 50;
+  const perSchema = 40;
   for (const [name, s] of Object.entries(schemas)) {
     const smd = smdSchema(s);
     const cases = Array.from({ length: perSchema }, (_, i) => ({

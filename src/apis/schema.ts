@@ -52,8 +52,6 @@ interface Parts {
  * the object may give (defaulted fields may be left out), `Required` whether the writer must give it.
  */
 export class Schema<T, Present extends boolean = true, I = T, Required extends boolean = Present> {
-  /** The zod schema: parse input with it (or use `parseWith`). */
-  readonly zod: z.ZodType<Present extends true ? T : T | undefined>;
   /** The structural OpenAPI v3 schema of this node. */
   readonly openapi: JSONSchemaProps;
   /** Whether the CRD lists this field as required (neither optional nor defaulted). */
@@ -63,11 +61,22 @@ export class Schema<T, Present extends boolean = true, I = T, Required extends b
   declare readonly input: I;
   declare readonly required: Required;
   readonly #parts: Parts;
+  #zod: z.ZodType | undefined;
 
   constructor(parts: Parts) {
     this.#parts = parts;
     this.openapi = parts.openapi;
     this.crdRequired = parts.mode.kind === 'required';
+  }
+
+  /** The zod schema: parse input with it (or use `parseWith`). Built on first use. */
+  get zod(): z.ZodType<Present extends true ? T : T | undefined> {
+    this.#zod ??= this.#build();
+    return this.#zod as z.ZodType<Present extends true ? T : T | undefined>;
+  }
+
+  #build(): z.ZodType {
+    const parts = this.#parts;
     let zod = parts.core(parts.loose);
     for (const refine of parts.refinements) {
       zod = zod.superRefine((value, ctx) => {
@@ -78,7 +87,7 @@ export class Schema<T, Present extends boolean = true, I = T, Required extends b
     }
     if (parts.mode.kind === 'optional') zod = zod.optional();
     if (parts.mode.kind === 'default') zod = zod.prefault(structuredClone(parts.mode.value));
-    this.zod = zod as z.ZodType<Present extends true ? T : T | undefined>;
+    return zod;
   }
 
   #with<P extends boolean = Present, R extends boolean = Required>(

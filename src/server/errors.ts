@@ -104,7 +104,9 @@ export interface FieldProblem {
     | 'FieldValueNotSupported'
     | 'FieldValueForbidden'
     | 'FieldValueDuplicate'
-    | 'FieldValueTypeInvalid';
+    | 'FieldValueTypeInvalid'
+    | 'FieldValueTooLong'
+    | 'FieldValueTooMany';
   /** The detail after `<field>: `, e.g. `Invalid value: "x": must be ...` or `Required value`. */
   message: string;
 }

@@ -10,6 +10,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
+import { UserError } from '../errors.js';
 import { ApiCore } from './api/core.js';
 import { CrdController } from './controllers/crd.js';
 import { GarbageCollector } from './controllers/gc.js';
@@ -17,6 +18,7 @@ import { NamespaceController } from './controllers/namespace.js';
 import { Handler, type RequestRecord } from './http/handler.js';
 import { Registry } from './registry/registry.js';
 import { Store } from './store/store.js';
+import { lockDataDir } from './store/lock.js';
 import { Wal, type Recovered } from './store/wal.js';
 import { generateCa, generateServerCert } from './tls.js';
 
@@ -128,9 +130,15 @@ export function kubeconfigYaml(url: string, token: string, caCert: string | unde
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? silent;
   let wal: Wal | undefined;
-  let recovered: Recovered = { revision: 0, objects: new Map(), records: 0 };
+  let recovered: Recovered = { revision: 0, objects: new Map(), records: 0, compacted: false };
+  let unlock: (() => void) | undefined;
   if (opts.dataDir) {
-    const r = await Wal.openDir(join(opts.dataDir, 'store'));
+    mkdirSync(opts.dataDir, { recursive: true });
+    unlock = lockDataDir(opts.dataDir);
+    const r = await Wal.openDir(join(opts.dataDir, 'store')).catch((err: unknown) => {
+      unlock?.();
+      throw err;
+    });
     wal = r.wal;
     recovered = r.recovered;
     if (recovered.tornTail) {
@@ -190,10 +198,23 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   }
   server.keepAliveTimeout = 60_000;
   const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 0, host, () => resolve());
+    });
+  } catch (err) {
+    unsubscribe();
+    crd.stop();
+    gc.stop();
+    nsc.stop();
+    await wal?.close();
+    unlock?.();
+    throw new UserError(
+      `listening on ${host}:${opts.port ?? 0}: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
+  }
   const port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = `${opts.insecureHttp ? 'http' : 'https'}://${shownHost}:${port}`;
@@ -223,6 +244,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await wal?.close();
+      unlock?.();
     },
   };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { startServer } from '../../src/server/index.js';
 import { clientsFor, eventually } from './helpers.js';
 
 function capture(): { stream: PassThrough; text: () => string } {
@@ -47,6 +48,23 @@ describe('packsync server', () => {
       expect(err.text()).toBe('');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a port in use as a user error', async () => {
+    const other = await startServer({ insecureHttp: true });
+    try {
+      const out = capture();
+      const err = capture();
+      expect(
+        await main(['node', 'packsync', 'server', '--port', String(other.port)], {
+          stdout: out.stream,
+          stderr: err.stream,
+        }),
+      ).toBe(1);
+      expect(err.text()).toMatch(/^Error: listening on 127\.0\.0\.1:\d+: listen EADDRINUSE/);
+    } finally {
+      await other.stop();
     }
   });
 

@@ -157,6 +157,14 @@ describe('CRUD', () => {
     });
   });
 
+  it('answers 401 without the bearer token', async () => {
+    const r = await raw(ts.server, 'GET', '/api/v1/namespaces', undefined, {
+      authorization: 'Bearer wrong',
+    });
+    expect(r.status).toBe(401);
+    expect(r.json()).toMatchObject({ kind: 'Status', reason: 'Unauthorized', code: 401 });
+  });
+
   it('names objects from generateName and refuses deleting system namespaces', async () => {
     const ns = await freshNamespace(ts);
     const cm = await ts.core.createNamespacedConfigMap({
@@ -327,6 +335,48 @@ describe('kind rules and subresources', () => {
     });
     const same = await ts.core.replaceNamespacedConfigMap({ name: 'a', namespace: ns, body: cm });
     expect(same.metadata?.resourceVersion).toBe(cm.metadata?.resourceVersion);
+  });
+});
+
+describe('server-side apply', () => {
+  it('records managers, answers 409 with FieldManagerConflict causes, and moves ownership with force', async () => {
+    const ns = await freshNamespace(ts);
+    const apply = (
+      manager: string,
+      value: string,
+      force = false,
+    ): Promise<{ status: number; json: () => unknown }> =>
+      raw(
+        ts.server,
+        'PATCH',
+        `/api/v1/namespaces/${ns}/configmaps/shared?fieldManager=${manager}&force=${String(force)}`,
+        JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'shared' },
+          data: { key: value },
+        }),
+        { 'content-type': 'application/apply-patch+yaml' },
+      );
+    expect((await apply('alice', 'a')).status).toBe(201);
+    const clash = await apply('bob', 'b');
+    expect(clash.status).toBe(409);
+    expect(clash.json()).toMatchObject({
+      reason: 'Conflict',
+      message: 'Apply failed with 1 conflict: conflict with "alice": .data.key',
+      details: {
+        causes: [
+          { type: 'FieldManagerConflict', message: 'conflict with "alice"', field: '.data.key' },
+        ],
+      },
+    });
+    expect((await apply('bob', 'b', true)).status).toBe(200);
+    const cm = await ts.core.readNamespacedConfigMap({ name: 'shared', namespace: ns });
+    expect(cm.data).toEqual({ key: 'b' });
+    const managers = (cm.metadata?.managedFields ?? []).map(
+      (m) => `${m.manager ?? ''}/${m.operation ?? ''}`,
+    );
+    expect(managers).toContain('bob/Apply');
   });
 });
 

@@ -148,6 +148,74 @@ describe.skipIf(!hasKubectl)('kubectl', () => {
     expect(missing.stderr).toContain('Error from server (NotFound): configmaps "nope" not found');
   });
 
+  it('typed create commands (protobuf bodies) store what kubectl asked for', async () => {
+    expect(await ok(['create', 'namespace', 'pb'])).toBe('namespace/pb created\n');
+    expect(
+      await ok([
+        'create',
+        'configmap',
+        'cfg',
+        '-n',
+        'pb',
+        '--from-literal=a=1',
+        '--from-literal=b=2',
+      ]),
+    ).toBe('configmap/cfg created\n');
+    expect(
+      await ok(['create', 'secret', 'generic', 'sec', '-n', 'pb', '--from-literal=user=admin']),
+    ).toBe('secret/sec created\n');
+    expect(await ok(['create', 'serviceaccount', 'bot', '-n', 'pb'])).toBe(
+      'serviceaccount/bot created\n',
+    );
+    expect(
+      await ok([
+        'create',
+        'deployment',
+        'web',
+        '-n',
+        'pb',
+        '--image=nginx:1',
+        '--port=80',
+        '--replicas=2',
+      ]),
+    ).toBe('deployment.apps/web created\n');
+    expect(
+      await ok([
+        'create',
+        'rolebinding',
+        'rb',
+        '-n',
+        'pb',
+        '--clusterrole=view',
+        '--serviceaccount=pb:bot',
+      ]),
+    ).toBe('rolebinding.rbac.authorization.k8s.io/rb created\n');
+    const cm = await ts.core.readNamespacedConfigMap({ name: 'cfg', namespace: 'pb' });
+    expect(cm.data).toEqual({ a: '1', b: '2' });
+    const sec = await ts.core.readNamespacedSecret({ name: 'sec', namespace: 'pb' });
+    expect(sec.data).toEqual({ user: Buffer.from('admin').toString('base64') });
+    const d = await ts.apps.readNamespacedDeployment({ name: 'web', namespace: 'pb' });
+    expect(d.spec?.replicas).toBe(2);
+    expect(d.spec?.selector.matchLabels).toEqual({ app: 'web' });
+    expect(d.spec?.template.spec?.containers[0]).toMatchObject({
+      name: 'nginx',
+      image: 'nginx:1',
+      ports: [{ containerPort: 80, protocol: 'TCP' }],
+    });
+    const rb = JSON.parse(
+      await ok(['get', 'rolebinding', 'rb', '-n', 'pb', '-o', 'json']),
+    ) as Record<string, unknown>;
+    expect(rb).toMatchObject({
+      roleRef: { kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'ServiceAccount', name: 'bot', namespace: 'pb' }],
+    });
+    const dup = await kubectl(['create', 'namespace', 'pb']);
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toContain(
+      'Error from server (AlreadyExists): namespaces "pb" already exists',
+    );
+  });
+
   it('get -w prints the current objects, then changes', async () => {
     await ok([
       'create',

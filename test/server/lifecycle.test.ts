@@ -241,7 +241,13 @@ function widgetCrd(plural = 'widgets', group = 'example.com'): V1CustomResourceD
             openAPIV3Schema: {
               type: 'object',
               properties: {
-                spec: { type: 'object', properties: { size: { type: 'integer' } } },
+                spec: {
+                  type: 'object',
+                  properties: {
+                    size: { type: 'integer', minimum: 0 },
+                    mode: { type: 'string', _enum: ['fast', 'slow'], _default: 'fast' },
+                  },
+                },
                 status: { type: 'object', properties: { ready: { type: 'boolean' } } },
               },
             },
@@ -301,7 +307,28 @@ describe('custom resource definitions', () => {
       status?: unknown;
     };
     expect(w.metadata.generation).toBe(1);
-    expect(w.spec).toEqual({ size: 1 });
+    expect(w.spec).toEqual({ size: 1, mode: 'fast' });
+    const badCr = await statusOf(
+      ts.custom.createNamespacedCustomObject({
+        group: 'example.com',
+        version: 'v1',
+        namespace: ns,
+        plural: 'widgets',
+        body: {
+          apiVersion: 'example.com/v1',
+          kind: 'Widget',
+          metadata: { name: 'bad' },
+          spec: { size: -1, mode: 'warp' },
+        },
+      }),
+    );
+    expect(badCr).toMatchObject({
+      code: 422,
+      reason: 'Invalid',
+      message:
+        'Widget.example.com "bad" is invalid: [spec.size: Invalid value: -1: spec.size in body should be greater than or equal to 0, spec.mode: Unsupported value: "warp": supported values: "fast", "slow"]',
+    });
+    expect(badCr.details?.causes?.map((c) => c.field)).toEqual(['spec.size', 'spec.mode']);
     expect(w.status).toBeUndefined();
     const noRv = await statusOf(
       ts.custom.replaceNamespacedCustomObject({

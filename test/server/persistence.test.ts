@@ -70,6 +70,9 @@ describe('persistence', () => {
 
     const b = await startTestServer({ dataDir: dir });
     try {
+      await expect(startTestServer({ dataDir: dir })).rejects.toThrow(
+        'is already in use by a server in this process',
+      );
       expect(b.server.token).toBe(token);
       expect(b.server.caCert).toBe(caCert);
       expect(b.server.recovered.revision).toBe(lastRv);

@@ -119,6 +119,18 @@ describe('watch', () => {
     ]);
   });
 
+  it('releases the watch when the client disconnects', async () => {
+    const ns = await freshNamespace(ts);
+    const before = ts.server.core.store.watcherCount;
+    const w = await watchEvents(ts, `/api/v1/namespaces/${ns}/configmaps`, {});
+    await eventually(() => ts.server.core.store.watcherCount === before + 1, 'the watch to open');
+    w.stop();
+    await eventually(
+      () => ts.server.core.store.watcherCount === before,
+      'the watch to be released',
+    );
+  });
+
   it('ends at timeoutSeconds with a bookmark when bookmarks are allowed', async () => {
     const ns = await freshNamespace(ts);
     const started = Date.now();

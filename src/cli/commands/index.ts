@@ -4,16 +4,10 @@
  */
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
-import { controllerSetups } from '../../controllers/index.js';
 import { registerCrds } from './crds.js';
 import { registerManager } from './manager.js';
 import { registerServer } from './server.js';
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-export const commands: readonly RegisterCommand[] = [
-  registerCrds,
-  registerServer,
-  // The manager verb exists once it runs at least one controller.
-  ...(controllerSetups.length > 0 ? [registerManager] : []),
-];
+export const commands: readonly RegisterCommand[] = [registerServer, registerCrds, registerManager];

@@ -12,7 +12,9 @@ interface ManagerFlags {
   workers: string;
 }
 
+/** Registers `manager` only once there is a controller for it to run (no stub verbs). */
 export function registerManager(program: Command, ctx: CommandContext): void {
+  if (controllerSetups.length === 0) return;
   addManagerCommand(program, ctx, controllerSetups);
 }
 

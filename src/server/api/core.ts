@@ -45,6 +45,13 @@ import {
 import { compareObjects, type EventType, type Store } from '../store/store.js';
 import { clone, deepEqual, isRecord, kubeTime, type KubeObject } from '../types.js';
 import { applyDefaults, resetForCreate, validateKind } from './kinds.js';
+import {
+  applyDefaults as applyCrDefaults,
+  pruneRootMetadata,
+  pruneUnknownFields,
+  validateCustomResource,
+  withDefaults,
+} from '../schema/index.js';
 import { metadataProblems, nameProblems, prune, unknownFields } from './validation.js';
 
 export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
@@ -122,7 +129,9 @@ export class ApiCore {
   /** Stored objects carry the version they were written in; serve them in the requested one. */
   private served(t: ResourceType, obj: KubeObject): KubeObject {
     const av = apiVersionOf(t);
-    return obj.apiVersion === av ? obj : { ...obj, apiVersion: av };
+    // Custom resources get their schema defaults on read too (a CRD may have gained some).
+    const o = t.crd !== undefined && t.schema ? withDefaults(t.schema, obj) : obj;
+    return o.apiVersion === av ? o : { ...o, apiVersion: av };
   }
 
   typeSchema(t: ResourceType): TypeSchema {
@@ -268,7 +277,10 @@ export class ApiCore {
       }
       obj.metadata.namespace = ns;
     } else delete obj.metadata.namespace;
-    const unknown = unknownFields(t, obj);
+    const unknown =
+      t.crd !== undefined && t.schema
+        ? [...pruneRootMetadata(obj), ...pruneUnknownFields(t.schema, obj)]
+        : unknownFields(t, obj);
     if (unknown.length > 0) {
       const mode = opts.fieldValidation ?? 'Warn';
       if (mode === 'Strict') {
@@ -287,8 +299,16 @@ export class ApiCore {
     return ua.split('/')[0] ?? ua;
   }
 
+  /** Built-in defaulters, or the CRD schema's `default`s. */
+  private defaults(t: ResourceType, obj: KubeObject): void {
+    if (t.crd !== undefined && t.schema) applyCrDefaults(t.schema, obj);
+    else applyDefaults(t, obj);
+  }
+
   private validate(t: ResourceType, obj: KubeObject, old: KubeObject | undefined): void {
     const problems: FieldProblem[] = [...metadataProblems(obj), ...validateKind(t, obj, old)];
+    if (t.crd !== undefined && t.schema)
+      problems.push(...validateCustomResource(t.schema, obj, old).problems);
     if (old?.metadata.deletionTimestamp) {
       const added = (obj.metadata.finalizers ?? []).filter(
         (f) => !(old.metadata.finalizers ?? []).includes(f),
@@ -353,7 +373,7 @@ export class ApiCore {
     if (t.generation) m.generation = 1;
     else delete m.generation;
     resetForCreate(t, obj);
-    applyDefaults(t, obj);
+    this.defaults(t, obj);
     this.validate(t, obj, undefined);
     if (this.store.get(this.rk(t), t.namespaced ? ns : '', m.name)) {
       throw alreadyExists(t.group, t.plural, m.name);
@@ -470,15 +490,15 @@ export class ApiCore {
     }
     delete m.generateName;
     if (om.generateName) m.generateName = om.generateName;
+    if (t.group === '' && t.kind === 'Namespace' && opts.subresource !== 'status') {
+      obj.status = clone(old.status);
+    }
+    this.defaults(t, obj);
     if (t.generation) {
       m.generation = om.generation ?? 1;
       if (!opts.subresource && !sameJson(nonMeta(obj, !t.status), nonMeta(old, !t.status)))
         m.generation += 1;
     } else delete m.generation;
-    if (t.group === '' && t.kind === 'Namespace' && opts.subresource !== 'status') {
-      obj.status = clone(old.status);
-    }
-    applyDefaults(t, obj);
     this.validate(t, obj, old);
     if (!applied) obj = this.recordManager(t, old, obj, opts);
     m.resourceVersion = om.resourceVersion;

@@ -1,6 +1,7 @@
 /** CustomResourceDefinition rules: defaults, validation of the CRD itself, and the kinds it serves. */
 import type { FieldProblem } from '../errors.js';
 import type { PrinterColumn, ResourceType, ScaleSpec } from '../registry/types.js';
+import { ruleProblems } from '../schema/index.js';
 import { isRecord, type KubeObject } from '../types.js';
 
 interface CrdVersion {
@@ -10,6 +11,7 @@ interface CrdVersion {
   schema?: { openAPIV3Schema?: Record<string, unknown> };
   subresources?: { status?: unknown; scale?: ScaleSpec };
   additionalPrinterColumns?: PrinterColumn[];
+  selectableFields?: { jsonPath: string }[];
 }
 
 interface CrdSpec {
@@ -130,7 +132,10 @@ export function crdProblems(obj: KubeObject, old: KubeObject | undefined): Field
           type: 'FieldValueRequired',
           message: 'Required value: must not be empty at the root',
         });
-      } else structural(schema, `spec.versions[${i}].schema.openAPIV3Schema`, out);
+      } else {
+        structural(schema, `spec.versions[${i}].schema.openAPIV3Schema`, out);
+        out.push(...ruleProblems(schema, `spec.versions[${i}].schema.openAPIV3Schema`));
+      }
     });
   }
   if (old && isRecord(old.spec)) {
@@ -189,7 +194,7 @@ export function typesFromCrd(obj: KubeObject): ResourceType[] {
         generation: true,
         unconditionalUpdate: false,
         createOnUpdate: false,
-        fieldSelectors: [],
+        fieldSelectors: (v.selectableFields ?? []).map((f) => f.jsonPath.replace(/^\./, '')),
         printerColumns: v.additionalPrinterColumns ?? [],
         crd: obj.metadata.name ?? '',
         storageVersion: storage,

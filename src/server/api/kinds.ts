@@ -53,6 +53,8 @@ function defaultPodTemplate(spec: Record<string, unknown>): void {
           ? 'Always'
           : 'IfNotPresent';
       c.resources ??= {};
+      if (Array.isArray(c.ports))
+        for (const port of c.ports) if (isRecord(port)) port.protocol ??= 'TCP';
     }
   }
 }
@@ -98,10 +100,13 @@ export function applyDefaults(t: ResourceType, obj: KubeObject): void {
         spec.replicas ??= 1;
         spec.revisionHistoryLimit ??= 10;
         spec.progressDeadlineSeconds ??= 600;
-        spec.strategy ??= {
-          type: 'RollingUpdate',
-          rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' },
-        };
+        const st = rec(spec, 'strategy');
+        st.type ??= 'RollingUpdate';
+        if (st.type === 'RollingUpdate') {
+          const ru = rec(st, 'rollingUpdate');
+          ru.maxUnavailable ??= '25%';
+          ru.maxSurge ??= '25%';
+        }
         defaultPodTemplate(spec);
       }
       break;
@@ -123,7 +128,17 @@ export function applyDefaults(t: ResourceType, obj: KubeObject): void {
         spec.parallelism ??= 1;
         spec.completions ??= 1;
         spec.backoffLimit ??= 6;
+        spec.completionMode ??= 'NonIndexed';
+        spec.suspend ??= false;
         defaultPodTemplate(spec);
+      }
+      break;
+    case 'batch/CronJob':
+      if (spec) {
+        spec.suspend ??= false;
+        spec.concurrencyPolicy ??= 'Allow';
+        spec.successfulJobsHistoryLimit ??= 3;
+        spec.failedJobsHistoryLimit ??= 1;
       }
       break;
     case 'apiextensions.k8s.io/CustomResourceDefinition':

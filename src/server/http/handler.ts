@@ -25,6 +25,7 @@ import { apiVersionOf, type ResourceType } from '../registry/types.js';
 import { isRecord, type KubeObject } from '../types.js';
 import { aggregated, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import { gvDocument, rootDocument } from './openapi.js';
+import { decodeProtobufObject } from './protobuf.js';
 import { table, tableRow, columnDefinitions } from './table.js';
 
 export interface RequestRecord {
@@ -73,6 +74,10 @@ function sendStatus(res: ServerResponse, err: ApiError): void {
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
+  return readRawBody(req).then((b) => b.toString('utf8'));
+}
+
+function readRawBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -87,7 +92,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -306,6 +311,13 @@ export class Handler {
     };
   }
 
+  private async readObject(req: IncomingMessage): Promise<unknown> {
+    const ct = (req.headers['content-type'] ?? 'application/json').split(';')[0]?.trim() ?? '';
+    const body = await readRawBody(req);
+    if (ct === 'application/vnd.kubernetes.protobuf') return decodeProtobufObject(body);
+    return this.decodeObject(req, body.toString('utf8'));
+  }
+
   private decodeObject(req: IncomingMessage, raw: string): unknown {
     const ct = (req.headers['content-type'] ?? 'application/json').split(';')[0]?.trim() ?? '';
     try {
@@ -316,7 +328,11 @@ export class Handler {
         `the object provided is unrecognized (${err instanceof Error ? err.message : String(err)})`,
       );
     }
-    throw unsupportedMediaType(ct, ['application/json', 'application/yaml']);
+    throw unsupportedMediaType(ct, [
+      'application/json',
+      'application/yaml',
+      'application/vnd.kubernetes.protobuf',
+    ]);
   }
 
   private async resource(
@@ -374,7 +390,7 @@ export class Handler {
       if (method === 'POST') {
         if (t.namespaced && tg.ns === undefined)
           throw methodNotAllowed(`the server does not allow this method on the requested resource`);
-        const body = this.decodeObject(req, await readBody(req));
+        const body = await this.readObject(req);
         const obj = core.create(t, ns, body, this.writeOptions(req, q, warnings));
         return reply(201, render(obj));
       }
@@ -396,7 +412,7 @@ export class Handler {
       case 'GET':
         return send(res, 200, render(core.get(t, ns, name)));
       case 'PUT': {
-        const body = this.decodeObject(req, await readBody(req));
+        const body = await this.readObject(req);
         const r = core.update(t, ns, name, body, this.writeOptions(req, q, warnings));
         return reply(r.created ? 201 : 200, render(r.obj));
       }
@@ -449,7 +465,7 @@ export class Handler {
       if (method === 'GET') return send(res, 200, core.get(t, ns, name));
       const opts = { ...this.writeOptions(req, q, warnings), subresource: 'status' as const };
       if (method === 'PUT') {
-        const r = core.update(t, ns, name, this.decodeObject(req, await readBody(req)), opts);
+        const r = core.update(t, ns, name, await this.readObject(req), opts);
         return reply(200, r.obj);
       }
       if (method === 'PATCH') {
@@ -466,10 +482,7 @@ export class Handler {
     }
     if (sub === 'finalize' && t.group === '' && t.kind === 'Namespace' && method === 'PUT') {
       const opts = this.writeOptions(req, q, warnings);
-      return reply(
-        200,
-        core.finalizeNamespace(name, this.decodeObject(req, await readBody(req)), opts),
-      );
+      return reply(200, core.finalizeNamespace(name, await this.readObject(req), opts));
     }
     if (sub === 'scale' && t.scale) {
       const obj = core.get(t, ns, name);
@@ -628,7 +641,7 @@ export class Handler {
       throw err;
     }
     if (sendInitial && bookmarks) bookmark(true);
-    req.on('close', finish);
+    res.on('close', finish);
     res.on('error', finish);
     if (Number.isFinite(timeout) && timeout > 0) {
       timers.push(

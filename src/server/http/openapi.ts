@@ -49,8 +49,8 @@ export function gvDocument(
       'application/merge-patch+json': { schema: { type: 'object' } },
       'application/apply-patch+yaml': { schema: { type: 'object' } },
     };
-    if (t.crd === undefined)
-      patchBody['application/strategic-merge-patch+json'] = { schema: { type: 'object' } };
+    // No strategic-merge-patch entry: our built-in schemas are shallow, so kubectl must not build
+    // SMP from them; without the entry it falls back to its compiled-in types (accepted here).
     const item = t.namespaced
       ? `${prefix}/namespaces/{namespace}/${t.plural}/{name}`
       : `${prefix}/${t.plural}/{name}`;

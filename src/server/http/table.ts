@@ -1,6 +1,6 @@
 /** Server-side Table output (meta.k8s.io Table) for kubectl's printers: Name, kind columns, Age. */
 import type { PrinterColumn, ResourceType } from '../registry/types.js';
-import type { KubeObject } from '../types.js';
+import { isRecord, type KubeObject } from '../types.js';
 
 export function humanDuration(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -31,7 +31,53 @@ export function jsonPathValue(obj: unknown, path: string): unknown {
   return cur;
 }
 
+/** Cells the apiserver's printers compute rather than read. */
+function computed(name: string, obj: KubeObject): unknown {
+  const spec = isRecord(obj.spec) ? obj.spec : {};
+  const status = isRecord(obj.status) ? obj.status : {};
+  const statuses = Array.isArray(status.containerStatuses)
+    ? status.containerStatuses.filter(isRecord)
+    : [];
+  switch (name) {
+    case '#containers-ready': {
+      const total = Array.isArray(spec.containers) ? spec.containers.length : 0;
+      return `${statuses.filter((c) => c.ready === true).length}/${total}`;
+    }
+    case '#restarts':
+      return statuses.reduce(
+        (n, c) => n + (typeof c.restartCount === 'number' ? c.restartCount : 0),
+        0,
+      );
+    case '#external-ip': {
+      const lb =
+        isRecord(status.loadBalancer) && Array.isArray(status.loadBalancer.ingress)
+          ? status.loadBalancer.ingress.filter(isRecord)
+          : [];
+      const ips = [
+        ...(Array.isArray(spec.externalIPs)
+          ? spec.externalIPs.filter((x): x is string => typeof x === 'string')
+          : []),
+        ...lb.map((i) =>
+          typeof i.ip === 'string' ? i.ip : typeof i.hostname === 'string' ? i.hostname : '',
+        ),
+      ];
+      if (ips.length > 0) return ips.join(',');
+      return spec.type === 'LoadBalancer' ? '<pending>' : '<none>';
+    }
+  }
+  return '<unknown>';
+}
+
 function cell(c: PrinterColumn, obj: KubeObject, now: number): unknown {
+  if (c.jsonPath.startsWith('#')) return computed(c.jsonPath, obj);
+  const ratio = /^(\.[^/]+)\/(\.[^/]+)$/.exec(c.jsonPath);
+  if (ratio) {
+    const n = (p: string): number => {
+      const x = jsonPathValue(obj, p);
+      return typeof x === 'number' ? x : 0;
+    };
+    return `${n(ratio[1] ?? '')}/${n(ratio[2] ?? '')}`;
+  }
   const v = jsonPathValue(obj, c.jsonPath);
   if (c.name === 'Data' && c.jsonPath === '.data') {
     const d = obj.data;

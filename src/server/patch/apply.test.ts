@@ -4,11 +4,13 @@ import {
   builtinTypeSchema,
   conflictCauses,
   conflictMessage,
+  lastAppliedAnnotation,
   recordUpdate,
   serverSideApply,
   typeSchemaFromOpenAPI,
 } from './index.js';
 import type { ApplyInput, KubeObject, ManagedFieldsEntry } from './index.js';
+import { FieldSet } from './field-set.js';
 
 const schema = builtinTypeSchema('apps/v1', 'Deployment');
 const t0 = '2026-01-01T00:00:00Z';
@@ -363,5 +365,171 @@ describe('managedFields cap', () => {
     expect(bucket?.fieldsV1).toEqual({
       'f:metadata': { 'f:labels': { '.': {}, 'f:l0': {}, 'f:l1': {}, 'f:l2': {} } },
     });
+  });
+});
+
+describe('applied config errors', () => {
+  it('names the object and path for list items without keys or with duplicate keys', () => {
+    const bad = deploy(
+      withContainers({ name: 'a', env: [{ name: 'X' }, { name: 'X' }] }, { image: 'no-name' }),
+    );
+    let err: unknown;
+    try {
+      apply(undefined, bad, 'ci');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(PatchError);
+    expect((err as PatchError).status).toBe(500);
+    expect((err as PatchError).message).toBe(
+      'failed to create typed patch object (default/web; apps/v1, Kind=Deployment): errors:\n' +
+        '  .spec.template.spec.containers[name="a"].env: duplicate entries for key [name="X"]\n' +
+        '  .spec.template.spec.containers: element 1: associative list with keys has an element that omits key field "name" (and doesn\'t have default value)',
+    );
+  });
+});
+
+describe('client-side to server-side apply with kubectl', () => {
+  const lastApplied = (spec: Record<string, unknown>): string =>
+    JSON.stringify({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default' },
+      spec,
+    });
+
+  function clientSideApplied(spec: Record<string, unknown>): KubeObject {
+    const obj = deploy(spec);
+    obj.metadata.annotations = { [lastAppliedAnnotation]: lastApplied(spec) };
+    return recordUpdate({
+      before: undefined,
+      after: obj,
+      manager: 'kubectl-client-side-apply',
+      schema,
+      now: t0,
+    });
+  }
+
+  it('kubectl takes over fields that still hold their last-applied values and rewrites the annotation', () => {
+    const live = clientSideApplied({ replicas: 1, paused: false });
+    const r = serverSideApply({
+      live,
+      applied: deploy({ replicas: 3 }),
+      manager: 'kubectl',
+      force: false,
+      schema,
+      now: t1,
+    });
+    if (!('object' in r)) throw new Error(conflictMessage(r.conflicts));
+    expect(r.object.spec).toEqual({ replicas: 3, paused: false });
+    expect(entry(r.object, 'kubectl')?.fieldsV1).toEqual({ 'f:spec': { 'f:replicas': {} } });
+    expect(JSON.parse(r.object.metadata.annotations?.[lastAppliedAnnotation] ?? '')).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { replicas: 3 },
+    });
+  });
+
+  it('still conflicts on fields changed since the client-side apply, and for other managers', () => {
+    let live = clientSideApplied({ replicas: 1 });
+    live = recordUpdate({
+      before: live,
+      after: { ...live, spec: { replicas: 5 } },
+      manager: 'kubectl-scale',
+      schema,
+      now: t1,
+    });
+    const r = serverSideApply({
+      live,
+      applied: deploy({ replicas: 3 }),
+      manager: 'kubectl',
+      force: false,
+      schema,
+      now: t2,
+    });
+    expect('conflicts' in r && conflictMessage(r.conflicts)).toBe(
+      'Apply failed with 1 conflict: conflict with "kubectl-scale" using apps/v1: .spec.replicas',
+    );
+    const other = serverSideApply({
+      live: clientSideApplied({ replicas: 1 }),
+      applied: deploy({ replicas: 3 }),
+      manager: 'ci',
+      force: false,
+      schema,
+      now: t2,
+    });
+    expect('conflicts' in other).toBe(true);
+  });
+});
+
+describe('FieldSet', () => {
+  it('round-trips FieldsV1 and answers membership', () => {
+    const f = {
+      'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } },
+      'f:spec': { 'f:containers': { 'k:{"name":"a"}': { '.': {}, 'f:image': {} } } },
+    };
+    const set = FieldSet.fromFieldsV1(f);
+    expect(set.toFieldsV1()).toEqual(f);
+    expect(set.has(['f:metadata', 'f:labels'])).toBe(true);
+    expect(set.has(['f:metadata', 'f:labels', 'f:app'])).toBe(true);
+    expect(set.has(['f:spec', 'f:containers'])).toBe(false);
+    expect(set.has(['f:spec', 'f:containers', 'k:{"name":"a"}'])).toBe(true);
+    expect(set.has([])).toBe(false);
+  });
+});
+
+describe('managedFields given by the writer', () => {
+  it('a non-apply write may replace managedFields; its own change is recorded on top', () => {
+    const live = apply(undefined, deploy({ replicas: 1, paused: false }), 'ci');
+    const given: ManagedFieldsEntry[] = [
+      {
+        manager: 'migrated',
+        operation: 'Apply',
+        apiVersion: 'apps/v1',
+        time: t0,
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:spec': { 'f:replicas': {}, 'f:paused': {} } },
+      },
+    ];
+    const out = recordUpdate({
+      before: live,
+      after: {
+        ...live,
+        metadata: { ...live.metadata, managedFields: given },
+        spec: { replicas: 1, paused: true },
+      },
+      manager: 'editor',
+      schema,
+      now: t1,
+    });
+    expect(out.metadata.managedFields?.map((e) => [e.manager, e.fieldsV1])).toEqual([
+      ['migrated', { 'f:spec': { 'f:replicas': {} } }],
+      ['editor', { 'f:spec': { 'f:paused': {} } }],
+    ]);
+  });
+
+  it('conflicts with a status manager name the subresource', () => {
+    let live = apply(undefined, deploy({ replicas: 1 }), 'ci');
+    live = recordUpdate({
+      before: live,
+      after: { ...live, status: { replicas: 1 } },
+      manager: 'sim',
+      schema,
+      now: t1,
+      subresource: 'status',
+    });
+    const r = serverSideApply({
+      live,
+      applied: deploy({}, { status: { replicas: 2 } }),
+      manager: 'other',
+      force: false,
+      schema,
+      now: t2,
+      subresource: 'status',
+    });
+    expect('conflicts' in r && conflictMessage(r.conflicts)).toBe(
+      'Apply failed with 1 conflict: conflict with "sim" with subresource "status" using apps/v1: .status.replicas',
+    );
   });
 });

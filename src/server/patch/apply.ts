@@ -3,10 +3,11 @@
  * the SMD updater: manager identifiers (manager, operation, apiVersion for Update, subresource),
  * stripped metadata fields, reset fields of the status subresource, timestamps, entry order.
  */
-import { FieldSet, pathString } from './field-set.js';
+import { FieldSet, goJson, pathString } from './field-set.js';
 import { clone, isPlainObject } from './json-merge-patch.js';
 import type { FieldConflict, KubeObject, ManagedFieldsEntry, TypeSchema } from './types.js';
 import { PatchError } from './types.js';
+import { compareValues, toFieldSet, validateApplied } from './typed.js';
 import { Conflicts, applyObject, updateObject } from './updater.js';
 import type { Managers } from './updater.js';
 
@@ -287,7 +288,21 @@ function describeManager(id: ManagerId | undefined, key: string): string {
   return s;
 }
 
-/** SSA: the merged object with its managedFields, or the conflicts that stop it (409). */
+/** `ns/name; group/version, Kind=Kind` as the apiserver names an object in SSA errors. */
+function describeObject(o: KubeObject): string {
+  const av = typeof o.apiVersion === 'string' ? o.apiVersion : '';
+  const gv = av.includes('/') ? av : `/${av}`;
+  const meta = isPlainObject(o.metadata) ? o.metadata : {};
+  const ns = typeof meta.namespace === 'string' ? meta.namespace : '';
+  const name = typeof meta.name === 'string' ? meta.name : '';
+  return `${ns}/${name}; ${gv}, Kind=${String(o.kind)}`;
+}
+
+/**
+ * SSA: the merged object with its managedFields, or the conflicts that stop it (409). Throws
+ * PatchError for configs SMD refuses (500 `failed to create typed patch object`, as the
+ * apiserver answers) and for applied managedFields (400).
+ */
 export function serverSideApply(input: ApplyInput): ApplyResult {
   const applied = input.applied as unknown;
   if (!isPlainObject(applied)) throw new PatchError('apply patch must be an object', 400);
@@ -296,6 +311,14 @@ export function serverSideApply(input: ApplyInput): ApplyResult {
     throw new PatchError('metadata.managedFields must be nil', 400);
   }
   const version = typeof applied.apiVersion === 'string' ? applied.apiVersion : '';
+  const errors = validateApplied(applied, input.schema);
+  if (errors.length > 0) {
+    const detail = errors.length === 1 ? errors[0] : ['errors:', ...errors].join('\n  ');
+    throw new PatchError(
+      `failed to create typed patch object (${describeObject(input.applied)}): ${detail}`,
+      500,
+    );
+  }
   const decoded = decodeOrEmpty(input.live?.metadata.managedFields);
   const live = withoutManagedFields(input.live);
   const reset = resetFields(
@@ -311,36 +334,28 @@ export function serverSideApply(input: ApplyInput): ApplyResult {
     subresource: input.subresource ?? '',
   };
   const key = idKey(id);
+  const run = (force: boolean): { object: unknown; managers: Managers } =>
+    applyObject(live, config, input.schema, version, decoded.managers, key, force, reset);
   let result: { object: unknown; managers: Managers };
   try {
-    result = applyObject(
-      live,
-      config,
-      input.schema,
-      version,
-      decoded.managers,
-      key,
-      input.force,
-      reset,
-    );
+    result = run(input.force);
   } catch (err) {
     if (!(err instanceof Conflicts)) throw err;
-    const conflicts: FieldConflict[] = [];
-    const keys = [...err.byManager.keys()].sort();
-    for (const k of keys) {
-      const mid = decoded.ids.get(k);
-      for (const p of err.byManager.get(k)?.paths() ?? []) {
-        conflicts.push({
-          manager: mid?.manager ?? k,
-          operation: mid?.operation ?? 'Update',
-          apiVersion: mid?.apiVersion ?? '',
-          subresource: mid?.subresource ?? '',
-          description: describeManager(mid, k),
-          path: pathString(p),
-        });
+    // kubectl's server-side apply may take over what its client-side apply set (the fields
+    // of the last-applied annotation that still hold their applied values).
+    const allowed = kubectlManager(input.manager)
+      ? allowedFromLastApplied(live, input.schema)
+      : undefined;
+    let remaining = err.byManager;
+    if (allowed) {
+      remaining = new Map();
+      for (const [k, set] of err.byManager) {
+        const left = set.difference(allowed);
+        if (!left.empty()) remaining.set(k, left);
       }
     }
-    return { conflicts };
+    if (remaining.size > 0) return { conflicts: describeConflicts(remaining, decoded) };
+    result = run(true);
   }
   const out: Decoded = { managers: result.managers, ids: decoded.ids, times: decoded.times };
   out.ids.set(key, id);
@@ -348,8 +363,77 @@ export function serverSideApply(input: ApplyInput): ApplyResult {
   if (result.object !== undefined) out.times.set(key, input.now);
   else if (!out.times.has(key)) out.times.set(key, input.now);
   capUpdateManagers(out);
-  const object = result.object === undefined ? live : result.object;
+  const object = (result.object === undefined ? live : result.object) as KubeObject;
+  if (kubectlManager(input.manager)) syncLastApplied(object, input.applied);
   return { object: setManagedFields(object, out) };
+}
+
+function describeConflicts(byManager: Map<string, FieldSet>, decoded: Decoded): FieldConflict[] {
+  const conflicts: FieldConflict[] = [];
+  for (const k of [...byManager.keys()].sort()) {
+    const mid = decoded.ids.get(k);
+    for (const p of byManager.get(k)?.paths() ?? []) {
+      conflicts.push({
+        manager: mid?.manager ?? k,
+        operation: mid?.operation ?? 'Update',
+        apiVersion: mid?.apiVersion ?? '',
+        subresource: mid?.subresource ?? '',
+        description: describeManager(mid, k),
+        path: pathString(p),
+      });
+    }
+  }
+  return conflicts;
+}
+
+/** kubectl's client-side apply keeps the applied config in this annotation. */
+export const lastAppliedAnnotation = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** The apiserver keeps the annotation in step only for kubectl's own field managers. */
+function kubectlManager(manager: string): boolean {
+  return manager.startsWith('kubectl');
+}
+
+function lastAppliedOf(obj: Record<string, unknown>): unknown {
+  const meta = obj.metadata;
+  const ann = isPlainObject(meta) ? meta.annotations : undefined;
+  const raw = isPlainObject(ann) ? ann[lastAppliedAnnotation] : undefined;
+  if (typeof raw !== 'string' || raw === '') return undefined;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Fields of the last-applied config whose live values are still the applied ones. */
+function allowedFromLastApplied(
+  live: Record<string, unknown>,
+  schema: TypeSchema,
+): FieldSet | undefined {
+  const last = lastAppliedOf(live);
+  if (!isPlainObject(last)) return undefined;
+  try {
+    const cmp = compareValues(last, live, schema);
+    return toFieldSet(last, schema).difference(cmp.modified);
+  } catch {
+    return undefined;
+  }
+}
+
+/** After a kubectl server-side apply, the annotation holds the new applied config. */
+function syncLastApplied(object: KubeObject, applied: KubeObject): void {
+  if (lastAppliedOf(object) === undefined) return;
+  const copy = clone(applied) as Record<string, unknown>;
+  const meta = isPlainObject(copy.metadata) ? copy.metadata : undefined;
+  const ann = meta && isPlainObject(meta.annotations) ? meta.annotations : undefined;
+  if (meta && ann) {
+    delete ann[lastAppliedAnnotation];
+    if (Object.keys(ann).length === 0) delete meta.annotations;
+  }
+  const annotations = { ...(object.metadata.annotations ?? {}) };
+  annotations[lastAppliedAnnotation] = `${goJson(copy)}\n`;
+  object.metadata.annotations = annotations;
 }
 
 /** True for `managedFields: [{}]`, the documented way to clear managedFields. */

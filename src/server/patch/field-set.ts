@@ -38,12 +38,12 @@ export class FieldSet {
   }
 
   has(path: readonly string[]): boolean {
-    if (path.length === 0) return false;
-    let cur: FieldSet | undefined = this.children.get(path[0] as string);
-    if (path.length === 1) return this.members.has(path[0] as string);
-    for (let i = 1; i < path.length - 1 && cur; i++) cur = cur.children.get(path[i] as string);
-    if (!cur) return false;
-    return cur.members.has(path[path.length - 1] as string);
+    const last = path[path.length - 1];
+    if (last === undefined) return false;
+    const parent = path
+      .slice(0, -1)
+      .reduce<FieldSet | undefined>((s, pe) => s?.children.get(pe), this);
+    return parent?.members.has(last) ?? false;
   }
 
   withPrefix(pe: string): FieldSet | undefined {

@@ -30,6 +30,7 @@ export {
   conflictMessage,
   conflictCauses,
   maxUpdateManagers,
+  lastAppliedAnnotation,
 } from './apply.js';
 export type { ApplyInput, ApplyResult, UpdateInput } from './apply.js';
 export { typeSchemaFromOpenAPI, deducedSchema } from './schema.js';

@@ -73,6 +73,23 @@ describe('applyJsonPatch (RFC 6902)', () => {
     expect(applyJsonPatch(target, ops)).toEqual(want);
   });
 
+  it('accepts negative indexes counted from the end, as the apiserver does', () => {
+    expect(applyJsonPatch({ l: [1, 2, 3] }, [{ op: 'remove', path: '/l/-1' }])).toEqual({
+      l: [1, 2],
+    });
+    expect(applyJsonPatch({ l: [1, 2] }, [{ op: 'add', path: '/l/-1', value: 9 }])).toEqual({
+      l: [1, 2, 9],
+    });
+    expect(
+      applyJsonPatch({ l: [{ a: 1 }] }, [{ op: 'replace', path: '/l/-1/a', value: 2 }]),
+    ).toEqual({
+      l: [{ a: 2 }],
+    });
+    expect(fails({ l: [1] }, [{ op: 'remove', path: '/l/-2' }]).message).toBe(
+      'Unable to access invalid index: -2: invalid index referenced',
+    );
+  });
+
   it('does not modify the target', () => {
     const target = { a: [1] };
     applyJsonPatch(target, [{ op: 'add', path: '/a/-', value: 2 }]);
@@ -124,6 +141,16 @@ describe('applyJsonPatch (RFC 6902)', () => {
     const err = fails(target, ops);
     expect(err.status).toBe(422);
     expect(err.message).toBe(message);
+  });
+
+  it('test of a missing member passes only for null, and fails below a missing parent', () => {
+    expect(applyJsonPatch({ a: 1 }, [{ op: 'test', path: '/b', value: null }])).toEqual({ a: 1 });
+    expect(fails({ a: 1 }, [{ op: 'test', path: '/b', value: 1 }]).message).toBe(
+      'testing value /b failed: test failed',
+    );
+    expect(fails({}, [{ op: 'test', path: '/x/y', value: 1 }]).message).toBe(
+      'test operation does not apply: is missing path: /x/y: missing value',
+    );
   });
 
   it('a body that is not a list is a bad request', () => {

@@ -51,16 +51,35 @@ export function parsePointer(pointer: string): string[] {
     .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-function arrayIndex(token: string, length: number, allowEnd: boolean, path: string): number {
-  if (allowEnd && token === '-') return length;
-  if (!/^(0|[1-9][0-9]*)$/.test(token)) {
-    throw new PatchError(`invalid array index "${token}" in path: "${path}"`, 422);
+/**
+ * A list index as the apiserver's JSON patch library reads it: decimal (Go `Atoi`), negative
+ * counting from the end, `-` for the end when adding. Throws for indexes out of range.
+ */
+function arrayIndex(token: string, length: number, adding: boolean, path: string): number {
+  if (adding && token === '-') return length;
+  if (!/^[+-]?[0-9]+$/.test(token)) {
+    throw new PatchError(`value was not a proper array index: '${token}' in path: "${path}"`, 422);
   }
-  const i = Number(token);
-  if (i > length || (!allowEnd && i === length)) {
-    throw new PatchError(`Unable to access invalid index: ${i}: invalid index referenced`, 422);
+  const size = adding ? length + 1 : length;
+  let i = Number(token);
+  if (i < 0) {
+    if (i < -size) throw invalidIndex(i);
+    i += size;
   }
+  if (i >= size) throw invalidIndex(i);
   return i;
+}
+
+function invalidIndex(i: number): PatchError {
+  return new PatchError(`Unable to access invalid index: ${i}: invalid index referenced`, 422);
+}
+
+/** The element a token names in a list, when it names one. */
+function elementIndex(token: string, length: number): number | undefined {
+  if (!/^[+-]?[0-9]+$/.test(token)) return undefined;
+  let i = Number(token);
+  if (i < 0) i += length;
+  return i >= 0 && i < length ? i : undefined;
 }
 
 /** Container and last token of a pointer, or undefined when a parent is missing. */
@@ -69,8 +88,9 @@ function locate(doc: unknown, tokens: string[]): { parent: unknown; key: string 
   for (let i = 0; i < tokens.length - 1; i++) {
     const t = tokens[i] as string;
     if (Array.isArray(cur)) {
-      if (!/^(0|[1-9][0-9]*)$/.test(t) || Number(t) >= cur.length) return undefined;
-      cur = cur[Number(t)];
+      const idx = elementIndex(t, cur.length);
+      if (idx === undefined) return undefined;
+      cur = cur[idx];
     } else if (isPlainObject(cur)) {
       if (!Object.prototype.hasOwnProperty.call(cur, t)) return undefined;
       cur = cur[t];
@@ -86,10 +106,9 @@ function get(doc: unknown, path: string): { found: boolean; value: unknown } {
   const loc = locate(doc, tokens);
   if (!loc) return { found: false, value: undefined };
   if (Array.isArray(loc.parent)) {
-    if (!/^(0|[1-9][0-9]*)$/.test(loc.key) || Number(loc.key) >= loc.parent.length) {
-      return { found: false, value: undefined };
-    }
-    return { found: true, value: loc.parent[Number(loc.key)] };
+    const idx = elementIndex(loc.key, loc.parent.length);
+    if (idx === undefined) return { found: false, value: undefined };
+    return { found: true, value: loc.parent[idx] };
   }
   const obj = loc.parent as Record<string, unknown>;
   if (!Object.prototype.hasOwnProperty.call(obj, loc.key))
@@ -194,6 +213,12 @@ export function applyJsonPatch(target: unknown, ops: unknown): unknown {
         break;
       }
       case 'test': {
+        const tokens = parsePointer(o.path);
+        if (tokens.length > 0 && !locate(doc, tokens)) {
+          throw new PatchError(
+            `test operation does not apply: is missing path: ${o.path}: missing value`,
+          );
+        }
         const cur = get(doc, o.path);
         const expected = o.hasValue ? o.value : null;
         const matches = cur.found ? deepEqual(cur.value, expected) : expected === null;

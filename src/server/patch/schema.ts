@@ -42,7 +42,7 @@ export const objectMetaSchema: MapSchema = {
  * metadata are always known, as the apiserver adds them to every CRD schema.
  */
 export function typeSchemaFromOpenAPI(schema: unknown): TypeSchema {
-  const root = convert(schema, true);
+  const root = convert(schema);
   const base: MapSchema =
     root.type === 'map' ? root : { type: 'map', mapType: 'granular', elementType: deducedSchema };
   return withObjectFields(base);
@@ -55,7 +55,7 @@ function withObjectFields(m: MapSchema): MapSchema {
   };
 }
 
-function convert(s: unknown, _root: boolean): TypeSchema {
+function convert(s: unknown): TypeSchema {
   if (!isPlainObject(s)) return deducedSchema;
   if (s['x-kubernetes-int-or-string'] === true) return scalar;
   const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
@@ -92,7 +92,7 @@ function convertObject(s: Record<string, unknown>, preserve: boolean): TypeSchem
   const out: MapSchema = { type: 'map', mapType };
   if (props || embedded) {
     const fields: Record<string, TypeSchema> = {};
-    for (const [name, p] of Object.entries(props ?? {})) fields[name] = convert(p, false);
+    for (const [name, p] of Object.entries(props ?? {})) fields[name] = convert(p);
     if (embedded) {
       fields.apiVersion = scalar;
       fields.kind = scalar;
@@ -100,7 +100,7 @@ function convertObject(s: Record<string, unknown>, preserve: boolean): TypeSchem
     }
     out.fields = fields;
   }
-  if (isPlainObject(additional)) out.elementType = convert(additional, false);
+  if (isPlainObject(additional)) out.elementType = convert(additional);
   else if (preserve || additional === true) out.elementType = deducedSchema;
   if (s['x-kubernetes-patch-strategy'] === 'retainKeys') out.retainKeys = true;
   return out;
@@ -110,7 +110,7 @@ function convertArray(s: Record<string, unknown>): TypeSchema {
   const listType = s['x-kubernetes-list-type'];
   const out: ListSchema = {
     type: 'list',
-    elementType: convert(s.items, false),
+    elementType: convert(s.items),
     listType: listType === 'set' || listType === 'map' ? listType : 'atomic',
   };
   const keys = s['x-kubernetes-list-map-keys'];

@@ -3,7 +3,7 @@
  * sets, the merge of two values (with the comparison of what was added, modified, removed), and
  * the removal of a field set from a value.
  */
-import { FieldSet, fieldPE, indexPE, keyPE, valuePE } from './field-set.js';
+import { FieldSet, fieldPE, indexPE, keyPE, pathString, valuePE } from './field-set.js';
 import { deepEqual, isPlainObject } from './json-merge-patch.js';
 import { PatchError } from './types.js';
 import type { ListSchema, TypeSchema } from './types.js';
@@ -325,4 +325,47 @@ export function ensureNamedFieldsAreMembers(set: FieldSet, schema: TypeSchema): 
 /** The atom of a schema without a value (a deduced schema resolves to its map form). */
 function staticAtom(schema: TypeSchema): Atom {
   return atomOf(schema, undefined);
+}
+
+/**
+ * What structured-merge-diff refuses in an applied config: list items without their keys,
+ * non-scalar set items, duplicate keys. Messages carry the path the way SMD prints them.
+ */
+export function validateApplied(value: unknown, schema: TypeSchema): string[] {
+  const errors: string[] = [];
+  check(value, schema, [], errors);
+  return errors;
+}
+
+function check(v: unknown, schema: TypeSchema, path: string[], errors: string[]): void {
+  const atom = atomOf(schema, v);
+  if (atom.kind === 'scalar') return;
+  if (atom.kind === 'list') {
+    if (atom.list.listType === 'atomic' || !Array.isArray(v)) return;
+    const seen = new Set<string>();
+    v.forEach((item: unknown, i) => {
+      let pe: string;
+      try {
+        pe = listItemPE(atom.list, i, item);
+      } catch (err) {
+        errors.push(`${pathString(path)}: element ${i}: ${(err as Error).message}`);
+        return;
+      }
+      if (seen.has(pe)) {
+        errors.push(`${pathString(path)}: duplicate entries for key ${pathString([pe])}`);
+        return;
+      }
+      seen.add(pe);
+      path.push(pe);
+      check(item, atom.list.elementType, path, errors);
+      path.pop();
+    });
+    return;
+  }
+  if (atom.atomic || !isPlainObject(v)) return;
+  for (const [k, val] of Object.entries(v)) {
+    path.push(fieldPE(k));
+    check(val, fieldType(atom, k), path, errors);
+    path.pop();
+  }
 }

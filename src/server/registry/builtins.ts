@@ -89,6 +89,7 @@ const defs: Def[] = [
     columns: [
       col('Type', '.spec.type'),
       col('Cluster-IP', '.spec.clusterIP'),
+      col('External-IP', '#external-ip'),
       col('Port(s)', '.spec.ports'),
     ],
   },
@@ -99,6 +100,19 @@ const defs: Def[] = [
     plural: 'events',
     namespaced: true,
     shortNames: ['ev'],
+    fieldSelectors: [
+      'involvedObject.kind',
+      'involvedObject.namespace',
+      'involvedObject.name',
+      'involvedObject.uid',
+      'involvedObject.apiVersion',
+      'involvedObject.resourceVersion',
+      'involvedObject.fieldPath',
+      'reason',
+      'reportingComponent',
+      'source',
+      'type',
+    ],
     unconditionalUpdate: true,
     fields: [
       ...meta,
@@ -130,7 +144,11 @@ const defs: Def[] = [
     status: true,
     fields: workload,
     fieldSelectors: ['spec.nodeName', 'status.phase', 'spec.serviceAccountName'],
-    columns: [col('Status', '.status.phase')],
+    columns: [
+      col('Ready', '#containers-ready'),
+      col('Status', '.status.phase'),
+      col('Restarts', '#restarts', 'integer'),
+    ],
   },
   {
     group: 'apps',
@@ -146,7 +164,7 @@ const defs: Def[] = [
     unconditionalUpdate: true,
     fields: workload,
     columns: [
-      col('Ready', '.status.readyReplicas'),
+      col('Ready', '.status.readyReplicas/.spec.replicas'),
       col('Up-to-date', '.status.updatedReplicas', 'integer'),
       col('Available', '.status.availableReplicas', 'integer'),
     ],
@@ -164,7 +182,7 @@ const defs: Def[] = [
     generation: true,
     unconditionalUpdate: true,
     fields: workload,
-    columns: [col('Ready', '.status.readyReplicas')],
+    columns: [col('Ready', '.status.readyReplicas/.spec.replicas')],
   },
   {
     group: 'apps',
@@ -180,7 +198,10 @@ const defs: Def[] = [
     fields: workload,
     columns: [
       col('Desired', '.status.desiredNumberScheduled', 'integer'),
+      col('Current', '.status.currentNumberScheduled', 'integer'),
       col('Ready', '.status.numberReady', 'integer'),
+      col('Up-to-date', '.status.updatedNumberScheduled', 'integer'),
+      col('Available', '.status.numberAvailable', 'integer'),
     ],
   },
   {
@@ -198,6 +219,7 @@ const defs: Def[] = [
     fields: workload,
     columns: [
       col('Desired', '.spec.replicas', 'integer'),
+      col('Current', '.status.replicas', 'integer'),
       col('Ready', '.status.readyReplicas', 'integer'),
     ],
   },
@@ -212,7 +234,7 @@ const defs: Def[] = [
     generation: true,
     unconditionalUpdate: true,
     fields: workload,
-    columns: [col('Completions', '.spec.completions', 'integer')],
+    columns: [col('Completions', '.status.succeeded/.spec.completions')],
   },
   {
     group: 'batch',

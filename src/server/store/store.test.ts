@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../types.js';
 import { Store, type EventType } from './store.js';
+import { Wal } from './wal.js';
 
 const cm = (name: string, ns = 'a', labels: Record<string, string> = {}): KubeObject => ({
   apiVersion: 'v1',
@@ -66,5 +70,37 @@ describe('Store', () => {
     s.put('/configmaps', cm('x', 'a', { app: 'db' }));
     s.remove('/configmaps', 'a', 'x');
     expect(seen).toEqual(['ADDED web', 'MODIFIED web', 'DELETED db']);
+  });
+
+  it('with a write-ahead log, tells watchers only about writes that are on disk', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-'));
+    try {
+      const { wal } = await Wal.openDir(dir);
+      const s = new Store({ wal });
+      const seen: string[] = [];
+      s.watch({
+        rk: '/configmaps',
+        match: () => true,
+        send: (t, o) => void seen.push(`${t} ${o.metadata.name ?? ''}`),
+      });
+      s.put('/configmaps', cm('a'));
+      s.put('/configmaps', cm('b'));
+      expect(seen).toEqual([]);
+      const late: string[] = [];
+      s.watch({
+        rk: '/configmaps',
+        fromRev: 0,
+        match: () => true,
+        send: (t, o) => void late.push(`${t} ${o.metadata.name ?? ''}`),
+      });
+      expect(late).toEqual([]);
+      await s.sync();
+      await new Promise((r) => setImmediate(r));
+      expect(seen).toEqual(['ADDED a', 'ADDED b']);
+      expect(late).toEqual(['ADDED a', 'ADDED b']);
+      await wal.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

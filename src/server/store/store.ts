@@ -32,6 +32,8 @@ export interface WatchOptions {
 
 interface Watcher {
   opts: WatchOptions;
+  /** Revision of the last event this watcher got (or the state it started from). */
+  lastRev: number;
 }
 
 export function objectKey(rk: string, ns: string, name: string): string {
@@ -64,6 +66,9 @@ export class Store {
   private history: (StoreEvent | undefined)[] = [];
   private head = 0;
   private readonly watchers = new Set<Watcher>();
+  /** With a write-ahead log, watchers see an event only once it is on disk. */
+  private durable: number;
+  private unreleased: StoreEvent[] = [];
   private rev: number;
   /** Every event after this revision is still in `history`. */
   private compacted: number;
@@ -81,6 +86,7 @@ export class Store {
     this.wal = opts.wal;
     this.rev = opts.initial?.revision ?? 0;
     this.compacted = this.rev;
+    this.durable = this.rev;
     for (const [key, obj] of opts.initial?.objects ?? []) {
       const { rk, ns, name } = splitKey(key);
       this.nsMap(rk, ns).set(name, obj);
@@ -89,6 +95,11 @@ export class Store {
 
   get revision(): number {
     return this.rev;
+  }
+
+  /** Open watches (tests check that closed connections release theirs). */
+  get watcherCount(): number {
+    return this.watchers.size;
   }
 
   get compactedRevision(): number {
@@ -239,28 +250,58 @@ export class Store {
         this.head = 0;
       }
     }
-    for (const w of this.watchers) deliver(w.opts, e);
     for (const l of this.listeners) l(e);
+    if (!this.wal) {
+      this.durable = e.rev;
+      for (const w of this.watchers) deliverTo(w, e);
+      return;
+    }
+    this.unreleased.push(e);
+    const rev = e.rev;
+    this.wal.sync().then(
+      () => this.release(rev),
+      () => undefined, // the log failed: writes are answered with errors, events stay unreleased
+    );
+  }
+
+  /** Delivers the events up to `rev` (now on disk) to watchers, in revision order. */
+  private release(rev: number): void {
+    if (rev <= this.durable) return;
+    this.durable = rev;
+    let n = 0;
+    while (n < this.unreleased.length && (this.unreleased[n]?.rev ?? Infinity) <= rev) n++;
+    const ready = this.unreleased.slice(0, n);
+    this.unreleased = this.unreleased.slice(n);
+    for (const ev of ready) for (const w of this.watchers) deliverTo(w, ev);
   }
 
   /** Starts a watch; returns its cancel function. Throws Expired when `fromRev` is compacted. */
   watch(opts: WatchOptions): () => void {
+    let lastRev: number;
     if (opts.fromRev === undefined) {
       for (const obj of this.list(opts.rk, opts.namespace))
         if (opts.match(obj)) opts.send('ADDED', obj);
-    } else if (opts.fromRev < this.rev) {
+      lastRev = this.rev;
+    } else {
       if (opts.fromRev < this.compacted) {
         throw expired(`too old resource version: ${opts.fromRev} (${this.compacted + 1})`);
       }
       for (let i = this.head; i < this.history.length; i++) {
         const e = this.history[i];
-        if (e && e.rev > opts.fromRev) deliver(opts, e);
+        if (e && e.rev > opts.fromRev && e.rev <= this.durable) deliver(opts, e);
       }
+      lastRev = Math.max(opts.fromRev, this.durable);
     }
-    const w: Watcher = { opts };
+    const w: Watcher = { opts, lastRev };
     this.watchers.add(w);
     return () => this.watchers.delete(w);
   }
+}
+
+function deliverTo(w: Watcher, e: StoreEvent): void {
+  if (e.rev <= w.lastRev) return;
+  w.lastRev = e.rev;
+  deliver(w.opts, e);
 }
 
 function deliver(opts: WatchOptions, e: StoreEvent): void {

@@ -32,7 +32,10 @@ export interface WalRecord {
 export interface Recovered {
   revision: number;
   objects: Map<string, KubeObject>;
+  /** Log records replayed on top of the snapshot. */
   records: number;
+  /** The log was folded into the snapshot at this start. */
+  compacted: boolean;
   /** Set when a torn final record was cut off. */
   tornTail?: { offset: number; bytes: number };
 }
@@ -76,6 +79,7 @@ export class Wal {
   private waiters: (() => void)[] = [];
   private failure: Error | undefined;
   private flushing = false;
+  private scheduled = false;
   /** Records written since the last compaction, so the log can be compacted at the next start. */
   records = 0;
 
@@ -115,13 +119,11 @@ export class Wal {
       }
     }
     const wal = new Wal(dir);
-    if (records > 1000) {
-      wal.compact(revision, objects);
-      records = 0;
-    }
+    const compacted = records > 1000;
+    if (compacted) wal.compact(revision, objects);
     wal.handle = await open(logFile, 'a');
-    wal.records = records;
-    const recovered: Recovered = { revision, objects, records };
+    wal.records = compacted ? 0 : records;
+    const recovered: Recovered = { revision, objects, records, compacted };
     if (tornTail) recovered.tornTail = tornTail;
     return { wal, recovered };
   }
@@ -144,9 +146,17 @@ export class Wal {
     closeSync(lfd);
   }
 
+  /** Queues a record; it is flushed soon even if nobody waits (controller writes). */
   append(rec: WalRecord): void {
     this.pending.push(encode(rec));
     this.records += 1;
+    if (!this.scheduled && !this.flushing) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        if (!this.flushing && this.pending.length > 0) void this.flush();
+      });
+    }
   }
 
   /** Resolves once everything appended so far is on disk. */
