@@ -515,4 +515,79 @@ describe('ObjectSet', () => {
     await waitForCondition(env.client, ref, 'Archived', 'True', 'Archived');
     expect(await env.client.get(cmRef(name, 'in-ns'))).toBeUndefined();
   });
+
+  it('inlines objects from ObjectSlices and becomes their (non-controller) owner', async () => {
+    const ns = await freshNamespace(env.client, 'slice');
+    await env.client.create({
+      apiVersion: PKO,
+      kind: 'ObjectSlice',
+      metadata: { name: 'slice-1', namespace: ns },
+      objects: [{ object: cm('from-slice', { s: '1' }) }],
+    });
+    await env.client.create({
+      apiVersion: PKO,
+      kind: 'ObjectSet',
+      metadata: { name: 'sliced', namespace: ns },
+      spec: {
+        revision: 1,
+        phases: [{ name: 'p', objects: [{ object: cm('inline') }], slices: ['slice-1'] }],
+      },
+    });
+    const os = await waitForCondition(env.client, osRef(ns, 'sliced'), 'Available', 'True');
+    expect(dataOf(await env.client.get(cmRef(ns, 'from-slice')))).toEqual({ s: '1' });
+    const slice = await env.client.get({
+      apiVersion: PKO,
+      kind: 'ObjectSlice',
+      name: 'slice-1',
+      namespace: ns,
+    });
+    expect(slice?.metadata.ownerReferences).toEqual([
+      expect.objectContaining({
+        kind: 'ObjectSet',
+        name: 'sliced',
+        uid: os.metadata.uid,
+        controller: false,
+      }),
+    ]);
+  });
+
+  it('reports preflight errors: unknown API and namespace escalation', async () => {
+    const ns = await freshNamespace(env.client, 'pre');
+    const unknown: KubeObject = {
+      apiVersion: 'nope.test/v1',
+      kind: 'Nothing',
+      metadata: { name: 'n' },
+    };
+    await env.client.create(
+      objectSet(ns, 'unknown', [
+        { name: 'p', objects: [{ object: unknown }, { object: cm('c') }] },
+      ]),
+    );
+    const a = await waitForCondition(
+      env.client,
+      osRef(ns, 'unknown'),
+      'Available',
+      'False',
+      'PreflightError',
+    );
+    expect(conditionOf(a, 'Available')?.message).toContain(
+      'no matches for kind "Nothing" in version "nope.test/v1"',
+    );
+    await env.client.create(
+      objectSet(ns, 'escalate', [
+        { name: 'p', objects: [{ object: cm('c', {}, { namespace: 'default' }) }] },
+      ]),
+    );
+    const b = await waitForCondition(
+      env.client,
+      osRef(ns, 'escalate'),
+      'Available',
+      'False',
+      'PreflightError',
+    );
+    expect(conditionOf(b, 'Available')?.message).toContain(`must stay within namespace "${ns}"`);
+    await settled(env);
+    expect(await env.client.get(cmRef(ns, 'c'))).toBeUndefined();
+    expect(await env.client.get(cmRef('default', 'c'))).toBeUndefined();
+  });
 });

@@ -109,9 +109,9 @@ export class ObjectSetReconciler {
 
     const revision = Number(os.spec.revision ?? 0);
     const owner = ownerOf(raw, revision);
-    const phases = await this.loadPhases(raw, os.spec.phases ?? []);
     const deleting = raw.metadata.deletionTimestamp !== undefined;
     const archived = os.spec.lifecycleState === 'Archived';
+    const phases = await this.loadPhases(raw, os.spec.phases ?? [], deleting || archived);
     if (deleting || archived)
       return this.teardown(raw, owner, phases, conditions, archived && !deleting);
 
@@ -199,6 +199,7 @@ export class ObjectSetReconciler {
   private async loadPhases(
     raw: KubeObject,
     phases: readonly ObjectSetTemplatePhase[],
+    leaving: boolean,
   ): Promise<Phase[]> {
     const out: Phase[] = [];
     for (const p of phases) {
@@ -211,10 +212,13 @@ export class ObjectSetReconciler {
           namespace: raw.metadata.namespace,
         };
         const slice = await this.deps.apiReader.get(ref);
-        if (slice === undefined)
+        if (slice === undefined) {
+          // A set on its way out tears down what it can still name.
+          if (leaving) continue;
           throw new Error(
             `getting ${this.scope.sliceKind} ${JSON.stringify(sliceName)}: not found`,
           );
+        }
         const parsedSlice = parseObject(this.scope.sliceKind, slice);
         if (!parsedSlice.ok)
           throw new Error(
@@ -222,10 +226,7 @@ export class ObjectSetReconciler {
           );
         objects.push(...parsedSlice.value.objects);
         const uid = raw.metadata.uid ?? '';
-        if (
-          raw.metadata.deletionTimestamp === undefined &&
-          !(slice.metadata.ownerReferences ?? []).some((r) => r.uid === uid)
-        ) {
+        if (!leaving && !(slice.metadata.ownerReferences ?? []).some((r) => r.uid === uid)) {
           await this.deps.writer.patch(ref, 'merge', {
             metadata: {
               resourceVersion: slice.metadata.resourceVersion,
