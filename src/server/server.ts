@@ -16,6 +16,8 @@ import { CrdController } from './controllers/crd.js';
 import { GarbageCollector } from './controllers/gc.js';
 import { NamespaceController } from './controllers/namespace.js';
 import { Handler, type RequestRecord } from './http/handler.js';
+import { NonStructuralController } from './schema/index.js';
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from './simulator/index.js';
 import { Registry } from './registry/registry.js';
 import { Store } from './store/store.js';
 import { lockDataDir } from './store/lock.js';
@@ -47,6 +49,12 @@ export interface ServerOptions {
   /** Extra DNS names or IPs for the server certificate. */
   tlsNames?: readonly string[] | undefined;
   logger?: ServerLogger | undefined;
+  /**
+   * Simulated controllers: workload status (Deployments, StatefulSets, DaemonSets, ReplicaSets,
+   * Jobs) after `delayMs`, CRDs Established after `crdEstablishDelayMs`. `false` turns the
+   * workload simulator off (default: on, no delays).
+   */
+  simulator?: boolean | SimulatorOptions | undefined;
 }
 
 export interface RunningServer {
@@ -152,14 +160,22 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const registry = new Registry();
   const core = new ApiCore(store, registry);
   const onError = (what: string, err: unknown): void => logger.warn({ err }, what);
-  const crd = new CrdController(core, onError);
+  const simOpts = typeof opts.simulator === 'object' ? opts.simulator : {};
+  const crd = new CrdController(
+    core,
+    onError,
+    opts.simulator === false ? 0 : (simOpts.crdEstablishDelayMs ?? 0),
+  );
+  const nonStructural = new NonStructuralController(core, onError);
   const gc = new GarbageCollector(core, onError);
   const nsc = new NamespaceController(core, onError);
   crd.resync();
+  nonStructural.resync();
   gc.resync();
   nsc.resync();
   const unsubscribe = store.onEvent((e) => {
     crd.onEvent(e);
+    nonStructural.onEvent(e);
     gc.onEvent(e);
     nsc.onEvent(e);
   });
@@ -196,6 +212,11 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     caCert = m.caCert;
     server = createHttpsServer({ cert: m.cert, key: m.key }, listener);
   }
+  const simulator: RunningSimulator = startSimulator(core, {
+    workloads: opts.simulator === false ? false : simOpts,
+    caCert: caCert ?? '',
+    onError,
+  });
   server.keepAliveTimeout = 60_000;
   const host = opts.host ?? '127.0.0.1';
   try {
@@ -205,6 +226,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     });
   } catch (err) {
     unsubscribe();
+    simulator.stop();
+    nonStructural.stop();
     crd.stop();
     gc.stop();
     nsc.stop();
@@ -238,6 +261,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
       if (stopped) return;
       stopped = true;
       unsubscribe();
+      simulator.stop();
+      nonStructural.stop();
       crd.stop();
       gc.stop();
       nsc.stop();

@@ -11,6 +11,8 @@ interface ServerFlags {
   kubeconfigOut?: string;
   insecureHttp?: boolean;
   token?: string;
+  simulator: boolean;
+  simulatorDelay: string;
 }
 
 export function registerServer(program: Command, ctx: CommandContext): void {
@@ -39,6 +41,15 @@ export function registerServer(program: Command, ctx: CommandContext): void {
       '--insecure-http',
       'serve plain HTTP instead of HTTPS (clients must skip TLS verification)',
     )
+    .option(
+      '--no-simulator',
+      'do not simulate workload controllers (Deployments, StatefulSets, DaemonSets, ReplicaSets and Jobs keep an empty status)',
+    )
+    .option(
+      '--simulator-delay <ms>',
+      'milliseconds before simulated workloads report ready and new CRDs become Established',
+      '0',
+    )
     .addHelpText(
       'after',
       '\nExample:\n  packsync server --data-dir ./state --kubeconfig-out ./kubeconfig\n  KUBECONFIG=./kubeconfig kubectl get namespaces\n',
@@ -47,6 +58,12 @@ export function registerServer(program: Command, ctx: CommandContext): void {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new UserError(`--port: not a port number: ${flags.port}`);
+      }
+      const delay = Number(flags.simulatorDelay);
+      if (!Number.isInteger(delay) || delay < 0) {
+        throw new UserError(
+          `--simulator-delay: not a number of milliseconds: ${flags.simulatorDelay}`,
+        );
       }
       const logger = ctx.logger().child({ component: 'server' });
       let server;
@@ -59,6 +76,7 @@ export function registerServer(program: Command, ctx: CommandContext): void {
           insecureHttp: flags.insecureHttp,
           token: flags.token,
           logger,
+          simulator: flags.simulator ? { delayMs: delay, crdEstablishDelayMs: delay } : false,
         });
       } catch (err) {
         if (err instanceof UserError) throw err;

@@ -26,10 +26,15 @@ export class CrdController {
   private readonly queue: WorkQueue;
   /** rk of a terminating CRD's instances -> CRD name */
   private readonly cleaning = new Map<string, string>();
+  /** CRD name -> when it may become Established (with `establishDelayMs`). */
+  private readonly establishAt = new Map<string, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly core: ApiCore,
     onError: (what: string, err: unknown) => void,
+    /** A new CRD reports Established=False/Installing this long before it is served. */
+    private readonly establishDelayMs = 0,
   ) {
     this.queue = new WorkQueue(
       (k) => this.reconcile(k),
@@ -147,6 +152,40 @@ export class CrdController {
       );
       return;
     }
+    if (this.establishDelayMs > 0 && !this.established(crd)) {
+      let at = this.establishAt.get(name);
+      if (at === undefined) {
+        at = Date.now() + this.establishDelayMs;
+        this.establishAt.set(name, at);
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          this.queue.add(name);
+        }, this.establishDelayMs);
+        this.timers.add(timer);
+      }
+      if (Date.now() < at) {
+        this.writeStatus(
+          crd,
+          [
+            {
+              type: 'NamesAccepted',
+              status: 'True',
+              reason: 'NoConflicts',
+              message: 'no conflicts found',
+            },
+            {
+              type: 'Established',
+              status: 'False',
+              reason: 'Installing',
+              message: 'the initial names have been accepted',
+            },
+          ],
+          spec.names,
+        );
+        return;
+      }
+    }
+    this.establishAt.delete(name);
     this.core.registry.setCrd(name, types);
     this.writeStatus(
       crd,
@@ -240,5 +279,6 @@ export class CrdController {
 
   stop(): void {
     this.queue.stop();
+    for (const t of this.timers) clearTimeout(t);
   }
 }
