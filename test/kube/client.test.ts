@@ -47,7 +47,8 @@ describe('KubeClient', () => {
     expect(updated.data).toEqual({ x: '2' });
     expect(updated.metadata.resourceVersion).not.toBe(got!.metadata.resourceVersion);
 
-    const all = await c.list('v1', 'ConfigMap', { namespace: ns });
+    // (`app` selects ours: the server also puts kube-root-ca.crt into every namespace.)
+    const all = await c.list('v1', 'ConfigMap', { namespace: ns, labelSelector: 'app' });
     expect(all.items.map((o) => o.metadata.name).sort()).toEqual(['a', 'b']);
     expect(all.items.every((o) => o.kind === 'ConfigMap' && o.apiVersion === 'v1')).toBe(true);
     expect(all.resourceVersion).not.toBe('');
@@ -58,8 +59,12 @@ describe('KubeClient', () => {
       fieldSelector: 'metadata.name=b',
     });
     expect(byName.items.map((o) => o.metadata.name)).toEqual(['b']);
-    const paged = await c.list('v1', 'ConfigMap', { namespace: ns, limit: 1 });
-    expect(paged.items).toHaveLength(2);
+    const paged = await c.list('v1', 'ConfigMap', {
+      namespace: ns,
+      labelSelector: 'app',
+      limit: 1,
+    });
+    expect(paged.items.map((o) => o.metadata.name).sort()).toEqual(['a', 'b']);
 
     const gone = await c.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'a' });
     expect(gone === undefined || gone.metadata.name === 'a').toBe(true);

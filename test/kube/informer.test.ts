@@ -35,6 +35,8 @@ function recorder(): { events: string[]; handler: (ev: InformerEvent) => void } 
 }
 
 const fastRetry = { backoffBaseMs: 20, backoffMaxMs: 200 };
+/** Labels for the test's own objects (the server adds kube-root-ca.crt to every namespace). */
+const mine = { test: 'mine' };
 
 describe('Informer', () => {
   it('lists, then delivers add, update and delete, filtered by namespace and label', async () => {
@@ -83,12 +85,13 @@ describe('Informer', () => {
     );
     const c = await KubeClient.fromKubeConfigString(kubeconfig);
     const ns = await freshNamespace(env.client);
-    await env.client.create(configMap(ns, 'keep', { v: '1' }));
-    await env.client.create(configMap(ns, 'doomed', { v: '1' }));
+    await env.client.create(configMap(ns, 'keep', { v: '1' }, mine));
+    await env.client.create(configMap(ns, 'doomed', { v: '1' }, mine));
     const inf = new Informer(c, {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       namespace: ns,
+      labelSelector: 'test=mine',
       ...fastRetry,
     });
     const rec = recorder();
@@ -105,7 +108,7 @@ describe('Informer', () => {
       const ref = { apiVersion: 'v1', kind: 'ConfigMap', namespace: ns };
       await env.client.delete({ ...ref, name: 'doomed' });
       await env.client.patch({ ...ref, name: 'keep' }, 'merge', { data: { v: '2' } });
-      await env.client.create(configMap(ns, 'born', { v: '1' }));
+      await env.client.create(configMap(ns, 'born', { v: '1' }, mine));
       const noise = await freshNamespace(env.client);
       for (let i = 0; i < 10; i++) await env.client.create(configMap(noise, `n${i}`));
       proxy.heal();
@@ -130,7 +133,7 @@ describe('Informer', () => {
         consecutiveFailures: 0,
       });
       // Still live after the relist.
-      await env.client.create(configMap(ns, 'after', { v: '1' }));
+      await env.client.create(configMap(ns, 'after', { v: '1' }, mine));
       await eventually(() => rec.events.includes('add after=1'), 'event after relist');
     } finally {
       await inf.stop();
