@@ -121,7 +121,9 @@ export class InformerCache implements KubeReader {
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     const inf = this.informerFor(ref.apiVersion, ref.kind);
     if (inf === undefined || !inf.hasSynced) return this.client.get(ref);
-    return inf.get(ref.namespace, ref.name);
+    // A copy: like the client's answers, the caller owns what it gets (the store stays intact).
+    const obj = inf.get(ref.namespace, ref.name);
+    return obj === undefined ? undefined : structuredClone(obj);
   }
 
   async list(apiVersion: string, kind: string, opts: ListOptions = {}): Promise<ObjectList> {
@@ -130,7 +132,9 @@ export class InformerCache implements KubeReader {
       return this.client.list(apiVersion, kind, opts);
     }
     return {
-      items: inf.list({ namespace: opts.namespace, labelSelector: opts.labelSelector }),
+      items: inf
+        .list({ namespace: opts.namespace, labelSelector: opts.labelSelector })
+        .map((o) => structuredClone(o)),
       resourceVersion: inf.health().resourceVersion ?? '',
     };
   }

@@ -1,4 +1,5 @@
 import type * as http from 'node:http';
+import { StringDecoder } from 'node:string_decoder';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError } from './errors.js';
 import { RestMapper, resourcePath, type ApiResourceList } from './rest-mapper.js';
@@ -233,6 +234,19 @@ export class KubeClient implements KubeReader, KubeWriter {
     q: WatchQuery,
     signal?: AbortSignal,
   ): AsyncGenerator<WatchEvent> {
+    yield* await this.openWatch(apiVersion, kind, q, signal);
+  }
+
+  /**
+   * Like `watch`, but resolves only once the server has answered (a non-2xx answer rejects with
+   * KubeApiError), so the caller knows the watch is established.
+   */
+  async openWatch(
+    apiVersion: string,
+    kind: string,
+    q: WatchQuery,
+    signal?: AbortSignal,
+  ): Promise<AsyncGenerator<WatchEvent>> {
     const m = await this.mapper.mapping(apiVersion, kind);
     const path = resourcePath(m, q.namespace);
     const res = await this.transport.stream({
@@ -248,27 +262,15 @@ export class KubeClient implements KubeReader, KubeWriter {
       },
       signal,
     });
-    try {
-      if ((res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) >= 300) {
-        throw errorFromResponse('GET', path, res.statusCode ?? 0, await readAll(res), res.headers);
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status >= 300) {
+      try {
+        throw errorFromResponse('GET', path, status, await readAll(res), res.headers);
+      } finally {
+        res.destroy();
       }
-      let buf = '';
-      for await (const chunk of res) {
-        buf += (chunk as Buffer).toString('utf8');
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl).trim();
-          buf = buf.slice(nl + 1);
-          if (line === '') continue;
-          const ev = JSON.parse(line) as WatchEvent;
-          if (ev.type !== 'ERROR' && ev.type !== 'BOOKMARK')
-            withTypeMeta(ev.object, { apiVersion, kind });
-          yield ev;
-        }
-      }
-    } finally {
-      res.destroy();
     }
+    return watchEvents(res, { apiVersion, kind });
   }
 
   /** The mapping of a kind, or undefined when the server does not serve it. */
@@ -330,6 +332,31 @@ function withTypeMeta(obj: KubeObject, type: { apiVersion: string; kind: string 
     obj.apiVersion = type.apiVersion;
   if ((obj.kind as string | undefined) === undefined || obj.kind === '') obj.kind = type.kind;
   return obj;
+}
+
+/** Newline-delimited watch events of a response (destroyed when the consumer stops). */
+async function* watchEvents(
+  res: http.IncomingMessage,
+  type: { apiVersion: string; kind: string },
+): AsyncGenerator<WatchEvent> {
+  const decoder = new StringDecoder('utf8');
+  try {
+    let buf = '';
+    for await (const chunk of res) {
+      buf += decoder.write(chunk as Buffer);
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        if (line === '') continue;
+        const ev = JSON.parse(line) as WatchEvent;
+        if (ev.type !== 'ERROR' && ev.type !== 'BOOKMARK') withTypeMeta(ev.object, type);
+        yield ev;
+      }
+    }
+  } finally {
+    res.destroy();
+  }
 }
 
 async function readAll(res: http.IncomingMessage): Promise<Buffer> {

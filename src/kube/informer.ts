@@ -338,7 +338,7 @@ export class Informer {
     let got = false;
     try {
       arm();
-      const stream = this.client.watch(
+      const stream = await this.client.openWatch(
         this.apiVersion,
         this.kind,
         {

@@ -8,6 +8,7 @@ import {
   CACHE_LABEL_SELECTOR,
   Informer,
   InformerCache,
+  KubeEventRecorder,
   KubeClient,
   type InformerEvent,
 } from '../../src/kube/index.js';
@@ -293,6 +294,47 @@ describe('InformerCache', () => {
       await expect(
         cache.ensure('os-3', [{ apiVersion: 'none.example.com/v1', kind: 'Nothing' }]),
       ).rejects.toThrow(/no matches for kind "Nothing"/);
+    } finally {
+      await cache.stop();
+    }
+  });
+});
+
+describe('KubeEventRecorder', () => {
+  it('writes core/v1 Events and folds repeats into a count', async () => {
+    const c = env.client;
+    const ns = await freshNamespace(c);
+    const cm = await c.create(configMap(ns, 'subject'));
+    const rec = new KubeEventRecorder(c, { component: 'test-component' });
+    rec.event(cm, 'Warning', 'ProbeFailed', 'not ready yet');
+    await rec.flush();
+    rec.event(cm, 'Warning', 'ProbeFailed', 'not ready yet');
+    rec.event(cm, 'Normal', 'Available', 'ready');
+    await rec.flush();
+    const events = (await c.list('v1', 'Event', { namespace: ns })).items;
+    const byReason = Object.fromEntries(events.map((e) => [e.reason as string, e]));
+    expect(Object.keys(byReason).sort()).toEqual(['Available', 'ProbeFailed']);
+    expect(byReason.ProbeFailed).toMatchObject({
+      type: 'Warning',
+      message: 'not ready yet',
+      count: 2,
+      involvedObject: { kind: 'ConfigMap', name: 'subject', namespace: ns, uid: cm.metadata.uid },
+      source: { component: 'test-component' },
+    });
+    expect(byReason.Available).toMatchObject({ type: 'Normal', count: 1 });
+  });
+
+  it('cache reads are copies: mutating one does not change the cache', async () => {
+    const c = env.client;
+    const ns = await freshNamespace(c);
+    await c.create(configMap(ns, 'orig', { v: '1' }, mine));
+    const cache = new InformerCache(c, { labelSelector: 'test=mine' });
+    try {
+      await cache.ensure('u', [{ apiVersion: 'v1', kind: 'ConfigMap' }]);
+      const ref = { apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'orig' };
+      const a = await cache.get(ref);
+      (a!.data as Record<string, string>).v = 'changed';
+      expect((await cache.get(ref))?.data).toEqual({ v: '1' });
     } finally {
       await cache.stop();
     }
