@@ -19,6 +19,7 @@ import { coreApiVersion, type ObjectSetScope } from '../object-set/scope.js';
 import { sameStatus } from '../object-set/status.js';
 import { planArchival } from './archive.js';
 import { deploymentStatus } from './conditions.js';
+import { formatLabelSelector } from './selector.js';
 import { templateHash } from './hash.js';
 import { classifyConflict, newObjectSet } from './new-revision.js';
 import { allRevisioned, splitRevisions, type Revision } from './revisions.js';
@@ -60,6 +61,7 @@ export class ObjectDeploymentReconciler {
     const matches = compileLabelSelector(od.spec.selector);
     const listed = await this.deps.apiReader.list(coreApiVersion, this.scope.objectSetKind, {
       namespace: raw.metadata.namespace || undefined,
+      labelSelector: formatLabelSelector(od.spec.selector) || undefined,
     });
     const sets = listed.items.filter((s) => matches(s.metadata.labels ?? {}));
     const split = splitRevisions(sets, hash);
