@@ -590,4 +590,73 @@ describe('ObjectSet', () => {
     expect(await env.client.get(cmRef(ns, 'c'))).toBeUndefined();
     expect(await env.client.get(cmRef('default', 'c'))).toBeUndefined();
   });
+
+  it('a never-ready Deployment (simulator override) blocks later phases; a normal one passes', async () => {
+    const ns = await freshNamespace(env.client, 'deploy');
+    const deployment = (name: string, annotations: Record<string, string> = {}): KubeObject => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, annotations },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: name } },
+        template: {
+          metadata: { labels: { app: name } },
+          spec: { containers: [{ name: 'c', image: 'nginx' }] },
+        },
+      },
+    });
+    const probes = [
+      {
+        selector: { kind: { group: 'apps', kind: 'Deployment' } },
+        probes: [
+          { condition: { type: 'Available', status: 'True' } },
+          { fieldsEqual: { fieldA: '.status.updatedReplicas', fieldB: '.status.replicas' } },
+        ],
+      },
+    ];
+    await env.client.create(
+      objectSet(
+        ns,
+        'stuck',
+        [
+          {
+            name: 'deploy',
+            objects: [
+              { object: deployment('web', { 'simulator.packsync.dev/never-ready': 'true' }) },
+            ],
+          },
+          { name: 'after', objects: [{ object: cm('after') }] },
+        ],
+        { availabilityProbes: probes },
+      ),
+    );
+    await env.client.create(
+      objectSet(
+        ns,
+        'fine',
+        [
+          { name: 'deploy', objects: [{ object: deployment('ok') }] },
+          { name: 'after', objects: [{ object: cm('after-ok') }] },
+        ],
+        {
+          availabilityProbes: probes,
+        },
+      ),
+    );
+    await waitForCondition(env.client, osRef(ns, 'fine'), 'Available', 'True');
+    expect(await env.client.get(cmRef(ns, 'after-ok'))).toBeDefined();
+    const stuck = await waitForCondition(
+      env.client,
+      osRef(ns, 'stuck'),
+      'Available',
+      'False',
+      'ProbeFailure',
+    );
+    expect(conditionOf(stuck, 'Available')?.message).toMatch(
+      new RegExp(`^Phase "deploy" failed: apps Deployment ${ns}/web: `),
+    );
+    await settled(env);
+    expect(await env.client.get(cmRef(ns, 'after'))).toBeUndefined();
+  });
 });
