@@ -9,6 +9,7 @@
  */
 export { startServer, kubeconfigYaml } from './server.js';
 export type { RunningServer, ServerOptions, ServerLogger } from './server.js';
+export type { SimulatorOptions } from './simulator/index.js';
 export type { RequestRecord } from './http/handler.js';
 export { ApiCore } from './api/core.js';
 export type { WriteOptions, DeleteOptions, ListQuery, ListResult, PatchType } from './api/core.js';

@@ -3,11 +3,20 @@
 import {
   PatchStrategy,
   setHeaderOptions,
+  type KubernetesObject,
   type V1ConfigMap,
   type V1Deployment,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshNamespace, raw, startTestServer, statusOf, type TestServer } from './helpers.js';
+import {
+  freshNamespace,
+  raw,
+  retryOnConflict,
+  startTestServer,
+  statusOf,
+  testNames,
+  type TestServer,
+} from './helpers.js';
 
 let ts: TestServer;
 beforeAll(async () => {
@@ -43,7 +52,7 @@ describe('CRUD', () => {
     const got = await ts.core.readNamespacedConfigMap({ name: 'a', namespace: ns });
     expect(got.data).toEqual({ k: 'v' });
     const list = await ts.core.listNamespacedConfigMap({ namespace: ns });
-    expect(list.items.map((c) => c.metadata?.name)).toEqual(['a']);
+    expect(testNames(list.items)).toEqual(['a']);
     expect(Number(list.metadata?.resourceVersion)).toBeGreaterThanOrEqual(rv1);
     const replaced = await ts.core.replaceNamespacedConfigMap({
       name: 'a',
@@ -205,6 +214,68 @@ describe('CRUD', () => {
   });
 });
 
+describe('further built-in kinds', () => {
+  it('serves the kinds packages commonly ship, namespaced and cluster-scoped', async () => {
+    const ns = await freshNamespace(ts);
+    const objs: (KubernetesObject & Record<string, unknown>)[] = [
+      {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { name: 'pdb', namespace: ns },
+        spec: { minAvailable: 1, selector: { matchLabels: { app: 'a' } } },
+      },
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'deny', namespace: ns },
+        spec: { podSelector: {} },
+      },
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: { name: 'web', namespace: ns },
+        spec: { ingressClassName: 'nginx' },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'data', namespace: ns },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+      },
+      {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: 'web', namespace: ns },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+          maxReplicas: 3,
+        },
+      },
+      {
+        apiVersion: 'scheduling.k8s.io/v1',
+        kind: 'PriorityClass',
+        metadata: { name: `${ns}-high` },
+        value: 1000,
+      },
+    ];
+    for (const o of objs) {
+      const created = await ts.objects.create(o);
+      expect(created.metadata?.uid).toBeTruthy();
+      const read = await ts.objects.read({
+        apiVersion: o.apiVersion ?? '',
+        kind: o.kind ?? '',
+        metadata: { name: o.metadata?.name ?? '', namespace: o.metadata?.namespace },
+      });
+      expect(read.metadata?.resourceVersion).toBe(created.metadata?.resourceVersion);
+    }
+    await ts.objects.delete({
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name: `${ns}-high` },
+    });
+  });
+});
+
 describe('dry run and field validation', () => {
   it('dryRun=All validates and answers without storing or consuming a revision', async () => {
     const ns = await freshNamespace(ts);
@@ -294,37 +365,52 @@ describe('kind rules and subresources', () => {
       body: { ...deployment('web'), status: { replicas: 9 } },
     });
     expect(d.metadata?.generation).toBe(1);
-    expect(d.status).toBeUndefined();
+    expect(d.status?.replicas).not.toBe(9);
     expect(d.spec?.replicas).toBe(1);
-    const withStatus = await ts.apps.replaceNamespacedDeploymentStatus({
-      name: 'web',
-      namespace: ns,
-      body: { ...d, spec: { ...d.spec!, replicas: 5 }, status: { replicas: 1, readyReplicas: 1 } },
+    // Read-modify-write with the resourceVersion, retried if a status writer got in between.
+    const withStatus = await retryOnConflict(async () => {
+      const live = await ts.apps.readNamespacedDeployment({ name: 'web', namespace: ns });
+      return ts.apps.replaceNamespacedDeploymentStatus({
+        name: 'web',
+        namespace: ns,
+        body: {
+          ...live,
+          spec: { ...live.spec!, replicas: 5 },
+          status: { replicas: 1, readyReplicas: 1, observedGeneration: 1 },
+        },
+      });
     });
     expect(withStatus.status?.readyReplicas).toBe(1);
     expect(withStatus.spec?.replicas).toBe(1);
     expect(withStatus.metadata?.generation).toBe(1);
-    const spec = await ts.apps.replaceNamespacedDeployment({
-      name: 'web',
-      namespace: ns,
-      body: { ...withStatus, spec: { ...withStatus.spec!, replicas: 3 }, status: {} },
+    const { before, after } = await retryOnConflict(async () => {
+      const live = await ts.apps.readNamespacedDeployment({ name: 'web', namespace: ns });
+      const updated = await ts.apps.replaceNamespacedDeployment({
+        name: 'web',
+        namespace: ns,
+        body: { ...live, spec: { ...live.spec!, replicas: 3 }, status: { replicas: 42 } },
+      });
+      return { before: live, after: updated };
     });
-    expect(spec.metadata?.generation).toBe(2);
-    expect(spec.status?.readyReplicas).toBe(1);
-    const scale = await ts.apps.readNamespacedDeploymentScale({ name: 'web', namespace: ns });
-    expect(scale).toMatchObject({
-      kind: 'Scale',
-      spec: { replicas: 3 },
-      status: { selector: 'app=web' },
+    expect(after.metadata?.generation).toBe(2);
+    expect(after.status).toEqual(before.status);
+    const scaled = await retryOnConflict(async () => {
+      const scale = await ts.apps.readNamespacedDeploymentScale({ name: 'web', namespace: ns });
+      expect(scale).toMatchObject({
+        kind: 'Scale',
+        spec: { replicas: 3 },
+        status: { selector: 'app=web' },
+      });
+      return ts.apps.replaceNamespacedDeploymentScale({
+        name: 'web',
+        namespace: ns,
+        body: { ...scale, spec: { replicas: 7 } },
+      });
     });
-    await ts.apps.replaceNamespacedDeploymentScale({
-      name: 'web',
-      namespace: ns,
-      body: { ...scale, spec: { replicas: 7 } },
-    });
-    const after = await ts.apps.readNamespacedDeployment({ name: 'web', namespace: ns });
-    expect(after.spec?.replicas).toBe(7);
-    expect(after.metadata?.generation).toBe(3);
+    expect(scaled.spec?.replicas).toBe(7);
+    const final = await ts.apps.readNamespacedDeployment({ name: 'web', namespace: ns });
+    expect(final.spec?.replicas).toBe(7);
+    expect(final.metadata?.generation).toBe(3);
   });
 
   it('an update that changes nothing stores nothing', async () => {

@@ -1,7 +1,14 @@
 // Discovery negotiated by Accept (aggregated v2 / v2beta1 / legacy), OpenAPI v3, Table output,
 // delete-collection and WatchList initial events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, freshNamespace, raw, startTestServer, type TestServer } from './helpers.js';
+import {
+  eventually,
+  freshNamespace,
+  raw,
+  startTestServer,
+  testNames,
+  type TestServer,
+} from './helpers.js';
 
 let ts: TestServer;
 beforeAll(async () => {
@@ -156,18 +163,18 @@ describe('lists', () => {
       });
     }
     await ts.core.deleteCollectionNamespacedConfigMap({ namespace: ns, labelSelector: 'tier=web' });
-    expect(
-      (await ts.core.listNamespacedConfigMap({ namespace: ns })).items.map((c) => c.metadata?.name),
-    ).toEqual(['c']);
+    expect(testNames((await ts.core.listNamespacedConfigMap({ namespace: ns })).items)).toEqual([
+      'c',
+    ]);
   });
 
   it('WatchList: initial ADDED events, then a bookmark marking their end', async () => {
     const ns = await freshNamespace(ts);
-    await ts.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'a' } } });
+    await ts.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: 'a' } } });
     const r = await raw(
       ts.server,
       'GET',
-      `/api/v1/namespaces/${ns}/configmaps?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1`,
+      `/api/v1/namespaces/${ns}/secrets?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1`,
     );
     const events = r.text
       .trim()

@@ -146,3 +146,22 @@ export async function raw(
     req.end();
   });
 }
+
+/** Objects a cluster puts in every namespace by itself (the root CA ConfigMap). */
+const clusterProvided = new Set(['kube-root-ca.crt']);
+
+/** Names of the objects a test created, without the ones the cluster adds to every namespace. */
+export function testNames(items: readonly { metadata?: { name?: string } }[]): string[] {
+  return items.map((i) => i.metadata?.name ?? '').filter((n) => !clusterProvided.has(n));
+}
+
+/** Reads, changes and writes until no concurrent writer (a simulated controller) got in between. */
+export async function retryOnConflict<T>(attempt: () => Promise<T>, tries = 20): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (i >= tries || !(err instanceof ApiException) || err.code !== 409) throw err;
+    }
+  }
+}

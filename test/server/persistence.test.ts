@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clientsFor, eventually, startTestServer } from './helpers.js';
+import { clientsFor, eventually, startTestServer, testNames } from './helpers.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -78,11 +78,9 @@ describe('persistence', () => {
       expect(b.server.recovered.revision).toBe(lastRv);
       const keep = await b.core.readNamespacedConfigMap({ name: 'keep', namespace: 'p' });
       expect(keep.data).toEqual({ k: 'v' });
-      expect(
-        (await b.core.listNamespacedConfigMap({ namespace: 'p' })).items.map(
-          (c) => c.metadata?.name,
-        ),
-      ).toEqual(['keep']);
+      expect(testNames((await b.core.listNamespacedConfigMap({ namespace: 'p' })).items)).toEqual([
+        'keep',
+      ]);
       const thing = (await b.custom.getClusterCustomObject({
         group: 'example.com',
         version: 'v1',

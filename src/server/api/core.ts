@@ -399,8 +399,9 @@ export class ApiCore {
       isRecord(mf[0]) &&
       Object.keys(mf[0]).length === 0
     ) {
-      // `managedFields: [{}]` on a non-apply write clears them.
-      return { ...after, metadata: { ...after.metadata, managedFields: [] } };
+      // `managedFields: [{}]` on a non-apply write clears them: the object has none afterwards.
+      const { managedFields: _cleared, ...meta } = after.metadata;
+      return { ...after, metadata: meta };
     }
     const input = {
       before: before as PatchObject | undefined,
@@ -649,7 +650,7 @@ export class ApiCore {
         kind: t.plural,
         causes: res.conflicts.map((c) => ({
           type: 'FieldManagerConflict',
-          message: `conflict with "${c.manager}"`,
+          message: `conflict with ${c.description}`,
           field: c.path,
         })),
       });

@@ -157,13 +157,17 @@ export class CrdController {
       if (at === undefined) {
         at = Date.now() + this.establishDelayMs;
         this.establishAt.set(name, at);
-        const timer = setTimeout(() => {
-          this.timers.delete(timer);
-          this.queue.add(name);
-        }, this.establishDelayMs);
-        this.timers.add(timer);
       }
       if (Date.now() < at) {
+        // Timers may fire a little early: every early look schedules another one.
+        const timer = setTimeout(
+          () => {
+            this.timers.delete(timer);
+            this.queue.add(name);
+          },
+          Math.max(1, at - Date.now()),
+        );
+        this.timers.add(timer);
         this.writeStatus(
           crd,
           [

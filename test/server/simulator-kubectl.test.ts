@@ -1,0 +1,139 @@
+// kubectl's own waiting commands pass against the server because the simulator rolls workloads out.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshNamespace, startTestServer, type TestServer } from './helpers.js';
+
+const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+if (!hasKubectl) {
+  console.warn(
+    '\n*** SKIPPING the simulator kubectl tests: `kubectl` is not installed on this machine ***\n',
+  );
+}
+
+let ts: TestServer;
+let home: string;
+let env: NodeJS.ProcessEnv;
+
+function kubectl(
+  args: string[],
+  input = '',
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('kubectl', args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    p.stdin.end(input);
+  });
+}
+
+function deploymentYaml(name: string, ns: string, annotations = ''): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: ${ns}
+${annotations ? `  annotations:\n${annotations}\n` : ''}spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+`;
+}
+
+describe.skipIf(!hasKubectl)('kubectl against the simulator', () => {
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'packsync-sim-kubectl-'));
+    mkdirSync(join(home, '.kube'));
+    // A real delay, so that kubectl has to wait for the rollout.
+    ts = await startTestServer({
+      kubeconfigOut: join(home, '.kube', 'config'),
+      simulator: { delayMs: 500 },
+    });
+    env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: home,
+      KUBECONFIG: join(home, '.kube', 'config'),
+    };
+  });
+  afterAll(async () => {
+    await ts.server.stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('rollout status waits for the deployment and reports success', async () => {
+    const ns = await freshNamespace(ts);
+    const applied = await kubectl(['apply', '-f', '-'], deploymentYaml('web', ns));
+    expect(applied.code, applied.stderr).toBe(0);
+    const r = await kubectl(['rollout', 'status', 'deploy/web', '-n', ns, '--timeout=30s']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('deployment "web" successfully rolled out');
+  });
+
+  it('wait --for=condition=Available passes once the deployment is available', async () => {
+    const ns = await freshNamespace(ts);
+    expect((await kubectl(['apply', '-f', '-'], deploymentYaml('api', ns))).code).toBe(0);
+    const r = await kubectl([
+      'wait',
+      '--for=condition=Available',
+      'deploy/api',
+      '-n',
+      ns,
+      '--timeout=30s',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('deployment.apps/api condition met');
+    const get = await kubectl(['get', 'deploy/api', '-n', ns, '--no-headers']);
+    expect(get.stdout.trim().split(/\s+/).slice(0, 4)).toEqual(['api', '2/2', '2', '2']);
+  });
+
+  it('rollout status fails for a deployment that exceeded its progress deadline', async () => {
+    const ns = await freshNamespace(ts);
+    const yaml = deploymentYaml(
+      'late',
+      ns,
+      '    simulator.packsync.dev/progress-deadline-exceeded: "true"',
+    );
+    expect((await kubectl(['apply', '-f', '-'], yaml)).code).toBe(0);
+    const r = await kubectl(['rollout', 'status', 'deploy/late', '-n', ns, '--timeout=30s']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('deployment "late" exceeded its progress deadline');
+  });
+
+  it('wait --for=condition=complete passes for a Job', async () => {
+    const ns = await freshNamespace(ts);
+    const create = await kubectl([
+      'create',
+      'job',
+      'once',
+      '-n',
+      ns,
+      '--image=busybox:1.36',
+      '--',
+      'true',
+    ]);
+    expect(create.code, create.stderr).toBe(0);
+    const r = await kubectl([
+      'wait',
+      '--for=condition=complete',
+      'job/once',
+      '-n',
+      ns,
+      '--timeout=30s',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('job.batch/once condition met');
+  });
+});
