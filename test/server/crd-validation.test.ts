@@ -438,6 +438,8 @@ describe('transition rules and ratcheting', () => {
     const merge = 'application/merge-patch+json';
     const other = await call('PATCH', `${path}/old`, { spec: { replicas: 2 } }, merge);
     expect(other.status).toBe(200);
+    // The ratcheted rule failure is answered as a warning, as the API server does.
+    expect(other.warning).toContain('spec.tags: Invalid value: \\"array\\": tags are longer');
     const changed = await call('PATCH', `${path}/old`, { spec: { name: 'abcde' } }, merge);
     expect(changed.status).toBe(422);
     expect(changed.body.details?.causes?.map((c) => c.field)).toEqual(['spec.name']);

@@ -166,6 +166,11 @@ describe('CRUD', () => {
     });
   });
 
+  it('answers 400 for a malformed path', async () => {
+    const r = await raw(ts.server, 'GET', '/api/v1/namespaces/%E0%A4%A/configmaps');
+    expect(r.status).toBe(400);
+  });
+
   it('answers 401 without the bearer token', async () => {
     const r = await raw(ts.server, 'GET', '/api/v1/namespaces', undefined, {
       authorization: 'Bearer wrong',

@@ -305,10 +305,19 @@ export class ApiCore {
     else applyDefaults(t, obj);
   }
 
-  private validate(t: ResourceType, obj: KubeObject, old: KubeObject | undefined): void {
+  private validate(
+    t: ResourceType,
+    obj: KubeObject,
+    old: KubeObject | undefined,
+    warnings?: string[],
+  ): void {
     const problems: FieldProblem[] = [...metadataProblems(obj), ...validateKind(t, obj, old)];
-    if (t.crd !== undefined && t.schema)
-      problems.push(...validateCustomResource(t.schema, obj, old).problems);
+    if (t.crd !== undefined && t.schema) {
+      const res = validateCustomResource(t.schema, obj, old);
+      problems.push(...res.problems);
+      // Rule failures of unchanged (ratcheted) values are answered as warnings.
+      warnings?.push(...res.warnings);
+    }
     if (old?.metadata.deletionTimestamp) {
       const added = (obj.metadata.finalizers ?? []).filter(
         (f) => !(old.metadata.finalizers ?? []).includes(f),
@@ -374,7 +383,7 @@ export class ApiCore {
     else delete m.generation;
     resetForCreate(t, obj);
     this.defaults(t, obj);
-    this.validate(t, obj, undefined);
+    this.validate(t, obj, undefined, opts.warnings);
     if (this.store.get(this.rk(t), t.namespaced ? ns : '', m.name)) {
       throw alreadyExists(t.group, t.plural, m.name);
     }
@@ -500,7 +509,7 @@ export class ApiCore {
       if (!opts.subresource && !sameJson(nonMeta(obj, !t.status), nonMeta(old, !t.status)))
         m.generation += 1;
     } else delete m.generation;
-    this.validate(t, obj, old);
+    this.validate(t, obj, old, opts.warnings);
     if (!applied) obj = this.recordManager(t, old, obj, opts);
     m.resourceVersion = om.resourceVersion;
     // A write that changes nothing is not stored (no new revision, no event), as etcd3 does.

@@ -210,7 +210,38 @@ export function validateKind(
     case 'rbac.authorization.k8s.io/ClusterRoleBinding':
       if (!isRecord(obj.roleRef))
         out.push({ field: 'roleRef', type: 'FieldValueRequired', message: 'Required value' });
-      if (old) out.push(...immutable('roleRef', old.roleRef, obj.roleRef));
+      if (old && !deepEqual(old.roleRef, obj.roleRef))
+        out.push({
+          field: 'roleRef',
+          type: 'FieldValueInvalid',
+          message: `Invalid value: ${JSON.stringify(obj.roleRef ?? null)}: cannot change roleRef`,
+        });
+      break;
+    case '/Service': {
+      // A ClusterIP, once allocated, stays (only ExternalName services have none).
+      const before = old && isRecord(old.spec) ? old.spec : undefined;
+      const oldIPs: unknown[] = before && Array.isArray(before.clusterIPs) ? before.clusterIPs : [];
+      const newIPs: unknown[] = Array.isArray(spec.clusterIPs)
+        ? [...(spec.clusterIPs as unknown[])]
+        : [];
+      if (typeof spec.clusterIP === 'string' && spec.clusterIP !== '') newIPs[0] = spec.clusterIP;
+      if (spec.type !== 'ExternalName')
+        oldIPs.forEach((ip, i) => {
+          const now = newIPs[i];
+          if (now !== undefined && now !== '' && now !== ip)
+            out.push({
+              field: `spec.clusterIPs[${i}]`,
+              type: 'FieldValueInvalid',
+              message: `Invalid value: ${JSON.stringify(now)}: may not change once set`,
+            });
+        });
+      break;
+    }
+    case 'batch/Job':
+      if (old && isRecord(old.spec)) {
+        out.push(...immutable('spec.selector', old.spec.selector, spec.selector));
+        out.push(...immutable('spec.template', old.spec.template, spec.template));
+      }
       break;
     case 'apps/Deployment':
     case 'apps/StatefulSet':

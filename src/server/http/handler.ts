@@ -205,10 +205,15 @@ export class Handler {
     method: string,
   ): Promise<void> {
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    const segs = path
-      .split('/')
-      .filter((s) => s !== '')
-      .map(decodeURIComponent);
+    let segs: string[];
+    try {
+      segs = path
+        .split('/')
+        .filter((s) => s !== '')
+        .map(decodeURIComponent);
+    } catch {
+      throw badRequest(`malformed path: ${path}`);
+    }
     const core = this.o.core;
     const reg = core.registry;
     const accept = parseAccept(req.headers.accept);

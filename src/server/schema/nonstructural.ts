@@ -20,9 +20,7 @@ export function nonStructuralViolations(crd: KubeObject): string[] {
   versions.forEach((v, i) => {
     if (!isRecord(v) || !isRecord(v.schema) || !isRecord(v.schema.openAPIV3Schema)) return;
     const base = `spec.versions[${i}].schema.openAPIV3Schema`;
-    const errs = structuralErrors(
-      v.schema.openAPIV3Schema,
-    );
+    const errs = structuralErrors(v.schema.openAPIV3Schema);
     for (const e of errs) out.push(`${base}.${e}`);
   });
   return out;

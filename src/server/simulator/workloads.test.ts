@@ -45,6 +45,14 @@ describe('workload rules', () => {
     });
   });
 
+  it('a paused Deployment reports DeploymentPaused', () => {
+    const st = deploymentStatus(obj('Deployment', { replicas: 1, paused: true }), settled);
+    expect((st.conditions as { type: string; reason: string }[])[1]).toMatchObject({
+      type: 'Progressing',
+      reason: 'DeploymentPaused',
+    });
+  });
+
   it('a partitioned StatefulSet update leaves the current revision on the old pods', () => {
     const tpl = { spec: { containers: [{ image: 'b' }] } };
     const st = statefulSetStatus(

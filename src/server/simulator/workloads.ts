@@ -130,26 +130,34 @@ export function deploymentStatus(obj: KubeObject, ph: Phase): Status {
           reason: 'MinimumReplicasUnavailable',
           message: 'Deployment does not have minimum availability.',
         };
-  const progressing: Cond = done
-    ? {
-        type: 'Progressing',
-        status: 'True',
-        reason: 'NewReplicaSetAvailable',
-        message: `ReplicaSet "${rs}" has successfully progressed.`,
-      }
-    : ph.settled && flag(obj, progressDeadlineExceeded)
+  const progressing: Cond =
+    s.paused === true
       ? {
           type: 'Progressing',
-          status: 'False',
-          reason: 'ProgressDeadlineExceeded',
-          message: `ReplicaSet "${rs}" has timed out progressing.`,
+          status: 'Unknown',
+          reason: 'DeploymentPaused',
+          message: 'Deployment is paused',
         }
-      : {
-          type: 'Progressing',
-          status: 'True',
-          reason: 'ReplicaSetUpdated',
-          message: `ReplicaSet "${rs}" is progressing.`,
-        };
+      : done
+        ? {
+            type: 'Progressing',
+            status: 'True',
+            reason: 'NewReplicaSetAvailable',
+            message: `ReplicaSet "${rs}" has successfully progressed.`,
+          }
+        : ph.settled && flag(obj, progressDeadlineExceeded)
+          ? {
+              type: 'Progressing',
+              status: 'False',
+              reason: 'ProgressDeadlineExceeded',
+              message: `ReplicaSet "${rs}" has timed out progressing.`,
+            }
+          : {
+              type: 'Progressing',
+              status: 'True',
+              reason: 'ReplicaSetUpdated',
+              message: `ReplicaSet "${rs}" is progressing.`,
+            };
   return {
     observedGeneration: obj.metadata.generation ?? 1,
     ...counts({
