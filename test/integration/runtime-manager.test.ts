@@ -14,6 +14,7 @@ import { controllerSetups } from '../../src/controllers/index.js';
 import {
   Controller,
   enqueueObject,
+  startManager,
   type ControllerSetup,
 } from '../../src/controllers/runtime/index.js';
 import { splitKey } from '../../src/kube/index.js';
@@ -152,6 +153,29 @@ describe('packsync manager', () => {
         '0',
       ]),
     ).rejects.toThrow(/^starting the manager: /);
+  });
+
+  it('finds the cluster through $KUBECONFIG when --kubeconfig is not given', async () => {
+    const kubeconfig = join(dir, 'kubeconfig-env');
+    writeFileSync(kubeconfig, env.server.kubeconfig);
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = kubeconfig;
+    try {
+      const running = await startManager({
+        setups: [greeter],
+        metricsAddr: '0',
+        healthAddr: '0',
+        logger: pino({ level: 'silent' }),
+      });
+      expect(running.metricsUrl).toBeUndefined();
+      expect(running.manager.client.server).toBe(env.server.url);
+      expect(running.manager.readyz()).toEqual({ ok: true, problems: [] });
+      await running.stop();
+      expect(running.manager.readyz().ok).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = saved;
+    }
   });
 
   it('is a CLI verb exactly when there is a controller to run', () => {

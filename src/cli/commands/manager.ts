@@ -1,5 +1,5 @@
 /** `packsync manager`: run the registered controllers against a cluster until interrupted. */
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { controllerSetups, type ControllerSetup } from '../../controllers/index.js';
 import { parseBindAddress, startManager } from '../../controllers/runtime/index.js';
 import { UserError, errorMessage } from '../../errors.js';
@@ -30,11 +30,9 @@ export function addManagerCommand(
     .description(
       `run the controllers (${setups.map((s) => s.name).join(', ')}) against a cluster; stops gracefully on SIGINT/SIGTERM`,
     )
-    .addOption(
-      new Option(
-        '--kubeconfig <file>',
-        'kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, in-cluster)',
-      ).env('KUBECONFIG'),
+    .option(
+      '--kubeconfig <file>',
+      'kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, then in-cluster config)',
     )
     .option(
       '--metrics-addr <addr>',
