@@ -247,15 +247,17 @@ export class Informer {
   private async run(signal: AbortSignal): Promise<void> {
     let listed = false;
     while (!signal.aborted) {
+      const relisting = this.rv === undefined;
       try {
-        if (this.rv === undefined) {
+        if (relisting) {
           if (listed) this.st.relists++;
           await this.relist(signal);
           listed = true;
           this.backoff.reset();
         }
+        const started = Date.now();
         const got = await this.watchOnce(signal);
-        if (got) this.backoff.reset();
+        if (got || Date.now() - started >= 1000) this.backoff.reset();
         else if (!signal.aborted) {
           // The server closed an empty watch at once: do not spin.
           await sleep(this.backoff.next(), signal);
@@ -263,7 +265,9 @@ export class Informer {
       } catch (err) {
         if (signal.aborted) break;
         this.st.watching = false;
-        if (isExpired(err)) {
+        // A watch from a compacted resourceVersion: relist at once. (A list that itself expires,
+        // e.g. a continue token, is retried with backoff like any other failure.)
+        if (isExpired(err) && !relisting) {
           this.log.info({ kind: this.kind, rv: this.rv }, 'watch expired, relisting');
           this.rv = undefined;
           continue;

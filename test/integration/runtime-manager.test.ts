@@ -178,6 +178,35 @@ describe('packsync manager', () => {
     }
   });
 
+  it('says the CRDs may be missing when a controller watches a kind the cluster does not serve', async () => {
+    const needsCrd: ControllerSetup = {
+      name: 'needs-crd',
+      setup(mgr) {
+        const c = new Controller({
+          name: 'needs-crd',
+          reconcile: () => Promise.resolve(undefined),
+        });
+        mgr.watch(
+          'needs-crd',
+          { apiVersion: 'missing.example.com/v1', kind: 'Gadget' },
+          enqueueObject(c),
+        );
+        return c;
+      },
+    };
+    await expect(
+      startManager({
+        kubeconfigYaml: env.server.kubeconfig,
+        setups: [needsCrd],
+        metricsAddr: '0',
+        healthAddr: '127.0.0.1:0',
+        logger: pino({ level: 'silent' }),
+      }),
+    ).rejects.toThrow(
+      /no matches for kind "Gadget" in version "missing.example.com\/v1" \(are the CRDs installed\?/,
+    );
+  });
+
   it('is a CLI verb exactly when there is a controller to run', () => {
     const { ctx } = context();
     const names = buildProgram(ctx).commands.map((c) => c.name());

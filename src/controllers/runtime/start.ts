@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KubeClient, type RuntimeLogger } from '../../kube/index.js';
+import { KubeClient, isNoKindMatch, type RuntimeLogger } from '../../kube/index.js';
 import { RuntimeMetrics, createRegistry, type Registry } from '../../metrics/index.js';
 import type { Controller } from './controller.js';
 import { Manager } from './manager.js';
@@ -102,6 +102,12 @@ export async function startManager(opts: StartManagerOptions): Promise<RunningMa
     await manager.stop().catch(() => undefined);
     await stopServers();
     client.close();
+    if (isNoKindMatch(err)) {
+      throw new Error(
+        `${err.message} (are the CRDs installed? packsync crds | kubectl apply --server-side -f -)`,
+        { cause: err },
+      );
+    }
     throw err;
   }
 }
