@@ -17,18 +17,47 @@ export function humanDuration(ms: number): string {
   return `${Math.floor(d / 365)}y`;
 }
 
-/** A tiny JSONPath subset: `.a.b`, `.a[0].b`, `.a['x.y']`. */
+/**
+ * The first result of a JSONPath of the subset printer columns use: `.a.b`, `.a[0].b`, `.a['x.y']`,
+ * `.a[*].b` and filters `.a[?(@.type=="Ready")].status` (==, != on strings, numbers, booleans).
+ */
 export function jsonPathValue(obj: unknown, path: string): unknown {
-  const segs: string[] = [];
-  const re = /\.([^.[\]]+)|\[(\d+)\]|\['([^']+)'\]|\["([^"]+)"\]/g;
+  const re =
+    /\.([^.[\]]+)|\[(\d+)\]|\['([^']+)'\]|\["([^"]+)"\]|\[\*\]|\[\?\(@\.([\w.-]+)\s*(==|!=)\s*("[^"]*"|'[^']*'|[^)\s]+)\)\]/g;
+  type Step = (v: unknown) => unknown[];
+  const steps: Step[] = [];
   let m: RegExpExecArray | null;
-  while ((m = re.exec(path))) segs.push(m[1] ?? m[2] ?? m[3] ?? m[4] ?? '');
-  let cur: unknown = obj;
-  for (const s of segs) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[s];
+  while ((m = re.exec(path))) {
+    const [whole, dot, idx, sq, dq, fKey, fOp, fLit] = m;
+    if (whole === '[*]') {
+      steps.push((v) => (Array.isArray(v) ? v : isRecord(v) ? Object.values(v) : []));
+    } else if (fKey !== undefined && fLit !== undefined) {
+      const want = literal(fLit);
+      steps.push((v) =>
+        (Array.isArray(v) ? v : []).filter((item) => {
+          const got = jsonPathValue(item, `.${fKey}`);
+          return fOp === '==' ? got === want : got !== want;
+        }),
+      );
+    } else {
+      const key = dot ?? idx ?? sq ?? dq ?? '';
+      steps.push((v) => {
+        if (v === null || typeof v !== 'object') return [];
+        const next = (v as Record<string, unknown>)[key];
+        return next === undefined ? [] : [next];
+      });
+    }
   }
-  return cur;
+  let cur: unknown[] = [obj];
+  for (const step of steps) cur = cur.flatMap(step);
+  return cur[0];
+}
+
+function literal(text: string): unknown {
+  if (/^(["']).*\1$/.test(text)) return text.slice(1, -1);
+  if (text === 'true' || text === 'false') return text === 'true';
+  const n = Number(text);
+  return Number.isNaN(n) ? text : n;
 }
 
 /** Cells the apiserver's printers compute rather than read. */
@@ -68,7 +97,17 @@ function computed(name: string, obj: KubeObject): unknown {
   return '<unknown>';
 }
 
-function cell(c: PrinterColumn, obj: KubeObject, now: number): unknown {
+/** A custom resource's column: no cell when the path finds nothing (kubectl prints it blank). */
+function crdCell(c: PrinterColumn, obj: KubeObject, now: number): unknown {
+  const v = jsonPathValue(obj, c.jsonPath);
+  if (v === undefined || v === null) return null;
+  if (c.type === 'date' && typeof v === 'string') return humanDuration(now - Date.parse(v));
+  if (typeof v === 'object') return JSON.stringify(v);
+  return v;
+}
+
+function cell(t: ResourceType, c: PrinterColumn, obj: KubeObject, now: number): unknown {
+  if (t.crd !== undefined) return crdCell(c, obj, now);
   if (c.jsonPath.startsWith('#')) return computed(c.jsonPath, obj);
   const ratio = /^(\.[^/]+)\/(\.[^/]+)$/.exec(c.jsonPath);
   if (ratio) {
@@ -136,7 +175,7 @@ export function columnDefinitions(t: ResourceType): unknown[] {
 
 export function tableRow(t: ResourceType, obj: KubeObject, now = Date.now()): unknown {
   const cells: unknown[] = [obj.metadata.name ?? ''];
-  for (const c of t.printerColumns) cells.push(cell(c, obj, now));
+  for (const c of t.printerColumns) cells.push(cell(t, c, obj, now));
   if (!t.printerColumns.some((c) => c.name === 'Age' || c.name === 'Created At')) {
     cells.push(
       obj.metadata.creationTimestamp

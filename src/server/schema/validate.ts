@@ -48,13 +48,26 @@ export function goFloat(n: number): string {
   return String(n);
 }
 
+/** JSON as Go's encoding/json writes maps: keys sorted. */
+function goJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    isRecord(x) && !Array.isArray(x)
+      ? Object.fromEntries(
+          Object.keys(x)
+            .sort()
+            .map((k) => [k, x[k]]),
+        )
+      : x,
+  );
+}
+
 /** A field error's bad value as apimachinery prints it. */
 function shown(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : goFloat(v);
   if (typeof v === 'boolean') return String(v);
   if (v === null || v === undefined) return 'null';
-  return JSON.stringify(v);
+  return goJson(v);
 }
 
 function bound(limit: number, value: number): string {
@@ -328,7 +341,7 @@ function listTypeProblems(s: SchemaNode, v: unknown[], name: string, out: FieldP
         out.push({
           field: `${name}[${i}]`,
           type: 'FieldValueDuplicate',
-          message: `Duplicate value: ${JSON.stringify(Object.fromEntries(keys.map((key, j) => [key, k[j]])))}`,
+          message: `Duplicate value: ${goJson(Object.fromEntries(keys.map((key, j) => [key, k[j]])))}`,
         });
       seen.push(k);
     });
