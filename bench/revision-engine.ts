@@ -15,7 +15,7 @@ import { crds } from '../src/apis/index.js';
 import { controllerSetups } from '../src/controllers/index.js';
 import { Manager, type Controller } from '../src/controllers/runtime/index.js';
 import { KubeClient, objectKey, type KubeObject } from '../src/kube/index.js';
-import { kubeconfigYaml } from '../src/server/index.js';
+import { kubeconfigYaml, startServer } from '../src/server/index.js';
 
 const N = Number(process.argv[2] ?? 1000);
 const PKO = 'package-operator.run/v1alpha1';
@@ -74,7 +74,11 @@ async function pool<T>(items: T[], width: number, fn: (t: T) => Promise<unknown>
   );
 }
 
-const { proc, kubeconfig } = await startChild();
+// BENCH_INPROC=1 runs the server in this process (RSS then includes it).
+const inproc = process.env.BENCH_INPROC ? await startServer() : undefined;
+const { proc, kubeconfig } = inproc
+  ? { proc: undefined, kubeconfig: inproc.kubeconfig }
+  : await startChild();
 const requests = { total: 0, writes: 0 };
 const byStatus = new Map<string, number>();
 const client = await KubeClient.fromKubeConfigString(kubeconfig, {
@@ -182,7 +186,7 @@ const cpuSeconds = (pid: number | undefined): number => {
 };
 let serverCpu: string;
 try {
-  serverCpu = `${cpuSeconds(proc.pid).toFixed(1)} s`;
+  serverCpu = proc ? `${cpuSeconds(proc.pid).toFixed(1)} s` : 'in process';
 } catch {
   serverCpu = 'unknown';
 }
@@ -272,4 +276,5 @@ console.log(`milestones: ${[...milestones].map(([k, v]) => `${k} ${s(v)}`).join(
 console.log(`responses: ${[...byStatus].map(([k, v]) => `${k}: ${v}`).join(', ')}`);
 await mgr.stop(2_000);
 client.close();
-proc.send('stop');
+if (proc) proc.send('stop');
+await inproc?.stop();

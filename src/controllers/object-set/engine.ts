@@ -146,59 +146,62 @@ export async function reconcilePhase(deps: EngineDeps, input: PhaseInput): Promi
   const prepared = await prepare(deps, input);
   const { owner } = input;
 
-  // Decide per object; collect what must be written.
-  const plan: { desired: KubeObject; live: KubeObject | undefined; write: boolean }[] = [];
-  for (const { spec, desired } of prepared) {
-    const live = await getLive(deps, desired);
-    if (live === undefined) {
-      plan.push({ desired, live, write: !input.paused });
-      continue;
-    }
-    const decision = decideAdoption({
-      owner,
-      live,
-      collisionProtection: spec.collisionProtection,
-      previousOwnerUids: input.previousOwnerUids,
-      forceAdoption: deps.forceAdoption,
-    });
-    if (decision.action === 'refuse') throw decision.error;
-    if (decision.action === 'newer' || input.paused) {
-      plan.push({ desired, live, write: false });
-      continue;
-    }
-    desired.metadata.ownerReferences = adoptedOwnerReferences(live, owner);
-    plan.push({ desired, live, write: decision.action === 'adopt' || needsApply(desired, live) });
+  // Decide per object (reads in parallel); collect what must be written.
+  const plan = await Promise.all(
+    prepared.map(async ({ spec, desired }) => {
+      const live = await getLive(deps, desired);
+      if (live === undefined) return { desired, live, write: !input.paused };
+      const decision = decideAdoption({
+        owner,
+        live,
+        collisionProtection: spec.collisionProtection,
+        previousOwnerUids: input.previousOwnerUids,
+        forceAdoption: deps.forceAdoption,
+      });
+      if (decision.action === 'refuse') throw decision.error;
+      if (decision.action === 'newer' || input.paused) return { desired, live, write: false };
+      desired.metadata.ownerReferences = adoptedOwnerReferences(live, owner);
+      return { desired, live, write: decision.action === 'adopt' || needsApply(desired, live) };
+    }),
+  );
+
+  // SSA dry-run of every object about to be written, before any write. With a single write the
+  // real apply is its own dry-run: it fails without having changed anything.
+  const toWrite = plan.filter((p) => p.write);
+  if (toWrite.length > 1) {
+    const dryRunViolations = (
+      await Promise.all(
+        toWrite.map(async (p) => {
+          try {
+            await deps.writer.apply(p.desired, { force: true, dryRun: true });
+            return undefined;
+          } catch (err) {
+            return violation(input.name, p.desired, errorMessage(err));
+          }
+        }),
+      )
+    ).filter((v): v is string => v !== undefined);
+    if (dryRunViolations.length > 0) throw new PreflightError(dryRunViolations);
   }
 
-  // SSA dry-run of every object about to be written, before any write.
-  const dryRunViolations: string[] = [];
-  for (const p of plan) {
-    if (!p.write) continue;
-    try {
-      await deps.writer.apply(p.desired, { force: true, dryRun: true });
-    } catch (err) {
-      dryRunViolations.push(violation(input.name, p.desired, errorMessage(err)));
-    }
-  }
-  if (dryRunViolations.length > 0) throw new PreflightError(dryRunViolations);
-
-  let writes = 0;
+  const actual = await Promise.all(
+    plan.map((p) =>
+      p.write ? deps.writer.apply(p.desired, { force: true }) : Promise.resolve(p.live),
+    ),
+  );
+  const writes = toWrite.length;
   const recorder = new PhaseProbeRecorder(input.name, input.prober);
   const controllerOf: ControlledObjectReference[] = [];
   const mapped: Condition[] = [];
   for (const [i, p] of plan.entries()) {
-    let actual = p.live;
-    if (p.write) {
-      actual = await deps.writer.apply(p.desired, { force: true });
-      writes++;
-    }
-    if (actual === undefined) {
+    const obj = actual[i];
+    if (obj === undefined) {
       recorder.recordMissing(p.desired);
       continue;
     }
-    recorder.probe(actual);
-    if (isControlledBy(actual, owner.uid)) controllerOf.push(controlledRef(actual));
-    mapped.push(...mapConditions(actual, prepared[i]?.spec, input.generation));
+    recorder.probe(obj);
+    if (isControlledBy(obj, owner.uid)) controllerOf.push(controlledRef(obj));
+    mapped.push(...mapConditions(obj, prepared[i]?.spec, input.generation));
   }
   return { controllerOf, probeFailure: recorder.message(), mapped, writes };
 }
