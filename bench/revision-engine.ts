@@ -111,7 +111,7 @@ const logger = {
 const mgr = new Manager({ client, logger });
 const controllers: Controller[] = [];
 for (const s of controllerSetups) {
-  const c = await s.setup(mgr, { workers: 4 });
+  const c = await s.setup(mgr, { workers: Number(process.env.BENCH_WORKERS ?? 4) });
   controllers.push(c);
   mgr.add(c);
 }
