@@ -29,6 +29,8 @@ export interface KubeClientOptions {
   onResponse?: ((method: string, status: number) => void) | undefined;
   /** Discovery: re-ask for a missing kind after this long (default 1 s). */
   discoveryNegativeTtlMs?: number | undefined;
+  /** A request (not a watch) whose connection stays silent this long fails (default 60 s). */
+  requestTimeoutMs?: number | undefined;
 }
 
 export interface WatchQuery {
@@ -74,6 +76,7 @@ export class KubeClient implements KubeReader, KubeWriter {
     const t = await transportFromKubeConfig(kc, {
       userAgent: opts.userAgent,
       onResponse: opts.onResponse,
+      requestTimeoutMs: opts.requestTimeoutMs,
     });
     return new KubeClient(t, opts);
   }

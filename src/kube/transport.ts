@@ -40,8 +40,14 @@ const AUTH_CACHE_MS = 30_000;
 
 export async function transportFromKubeConfig(
   kc: KubeConfig,
-  opts: { userAgent?: string | undefined; onResponse?: RequestCounter | undefined } = {},
+  opts: {
+    userAgent?: string | undefined;
+    onResponse?: RequestCounter | undefined;
+    /** A request (not a watch) whose connection stays silent this long fails (default 60 s). */
+    requestTimeoutMs?: number | undefined;
+  } = {},
 ): Promise<Transport> {
+  const requestTimeoutMs = opts.requestTimeoutMs ?? 60_000;
   const cluster = kc.getCurrentCluster();
   if (cluster === null) throw new Error('kubeconfig has no current cluster');
   const server = cluster.server.replace(/\/+$/, '');
@@ -93,6 +99,7 @@ export async function transportFromKubeConfig(
   const open = async (
     req: TransportRequest,
     via: http.Agent = agent,
+    timeoutMs = requestTimeoutMs,
   ): Promise<http.IncomingMessage> => {
     const url = new URL(server + req.path);
     for (const [k, v] of Object.entries(req.query ?? {})) {
@@ -121,6 +128,11 @@ export async function transportFromKubeConfig(
           new KubeApiError(`${req.method} ${req.path}: ${err.message}`, { status: 0, cause: err }),
         ),
       );
+      if (timeoutMs > 0) {
+        r.setTimeout(timeoutMs, () => {
+          r.destroy(new Error(`no answer for ${timeoutMs} ms`));
+        });
+      }
       r.end(payload);
     });
   };
@@ -143,7 +155,8 @@ export async function transportFromKubeConfig(
       return { status, headers: res.headers, body: Buffer.concat(chunks) };
     },
     async stream(req) {
-      const res = await open(req, streamAgent);
+      // No inactivity timeout: the informer's idle watchdog decides when a watch is dead.
+      const res = await open(req, streamAgent, 0);
       opts.onResponse?.(req.method, res.statusCode ?? 0);
       return res;
     },

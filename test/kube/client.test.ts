@@ -1,5 +1,6 @@
 // KubeClient against the embedded API server over HTTPS: CRUD, server-side apply, patches,
 // deletes with preconditions, error classes, raw JSON round trips and discovery refresh.
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   KubeApiError,
@@ -259,6 +260,26 @@ describe('KubeClient', () => {
       expect(m).toMatchObject({ resource: 'widgets', namespaced: true });
     } finally {
       c.close();
+    }
+  });
+
+  it('fails a request the server never answers instead of hanging', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((sock) => sockets.push(sock));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as AddressInfo).port;
+    const c = await KubeClient.fromKubeConfigString(
+      env.server.kubeconfig.replace(env.server.url, `https://127.0.0.1:${port}`),
+      { requestTimeoutMs: 300 },
+    );
+    try {
+      const err = await failure(c.requestJson('GET', '/api/v1/namespaces'));
+      expect(err.status).toBe(0);
+      expect(err.message).toMatch(/no answer for 300 ms/);
+    } finally {
+      c.close();
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => silent.close(r));
     }
   });
 });
