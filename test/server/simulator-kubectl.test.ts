@@ -112,6 +112,42 @@ describe.skipIf(!hasKubectl)('kubectl against the simulator', () => {
     expect(r.stderr).toContain('deployment "late" exceeded its progress deadline');
   });
 
+  it('rollout status passes for a StatefulSet and a DaemonSet', async () => {
+    const ns = await freshNamespace(ts);
+    const pod = `  selector:
+    matchLabels: {app: s}
+  template:
+    metadata:
+      labels: {app: s}
+    spec:
+      containers:
+      - name: c
+        image: busybox:1.36
+`;
+    const yaml = `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: ${ns}}
+spec:
+  replicas: 2
+  serviceName: db
+  updateStrategy: {type: RollingUpdate}
+${pod}---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: ${ns}}
+spec:
+  updateStrategy: {type: RollingUpdate}
+${pod}`;
+    const applied = await kubectl(['apply', '-f', '-'], yaml);
+    expect(applied.code, applied.stderr).toBe(0);
+    const sts = await kubectl(['rollout', 'status', 'statefulset/db', '-n', ns, '--timeout=30s']);
+    expect(sts.code, sts.stderr).toBe(0);
+    expect(sts.stdout).toContain('statefulset rolling update complete 2 pods at revision db-');
+    const ds = await kubectl(['rollout', 'status', 'daemonset/agent', '-n', ns, '--timeout=30s']);
+    expect(ds.code, ds.stderr).toBe(0);
+    expect(ds.stdout).toContain('daemon set "agent" successfully rolled out');
+  });
+
   it('wait --for=condition=complete passes for a Job', async () => {
     const ns = await freshNamespace(ts);
     const create = await kubectl([

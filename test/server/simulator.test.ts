@@ -1,5 +1,8 @@
 // The workload simulator over HTTP: workloads get the status the kube-controller-manager would
 // write, override annotations script the negative paths, namespaces get their default content.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -357,6 +360,40 @@ describe('simulator delays and switch', () => {
       expect(d.status?.conditions).toBeUndefined();
     } finally {
       await off.server.stop();
+    }
+  });
+});
+
+describe('simulator after a restart', () => {
+  it('does not roll out again what the stored status already reports', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'packsync-sim-restart-'));
+    try {
+      const first = await startTestServer({ dataDir });
+      const ns = await freshNamespace(first);
+      try {
+        await first.apps.createNamespacedDeployment({ namespace: ns, body: deployment('kept', 2) });
+        await eventually(async () => {
+          const x = await first.apps.readNamespacedDeployment({ name: 'kept', namespace: ns });
+          return x.status?.availableReplicas === 2;
+        }, 'the first rollout');
+      } finally {
+        await first.server.stop();
+      }
+      const second = await startTestServer({ dataDir, simulator: { delayMs: 60_000 } });
+      try {
+        const later = await freshNamespace(second);
+        await eventually(
+          () => second.core.readNamespacedServiceAccount({ name: 'default', namespace: later }),
+          'the controllers to catch up',
+        );
+        const d = await second.apps.readNamespacedDeployment({ name: 'kept', namespace: ns });
+        expect(d.status?.availableReplicas).toBe(2);
+        expect(cond(d.status?.conditions, 'Progressing')?.reason).toBe('NewReplicaSetAvailable');
+      } finally {
+        await second.server.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -559,7 +559,7 @@ export class ApiCore {
     }
     let body: unknown;
     try {
-      body = type === 'apply' ? parseYaml(raw) : JSON.parse(raw);
+      body = type === 'apply' ? parseApplyBody(raw) : JSON.parse(raw);
     } catch (err) {
       throw badRequest(`error decoding patch: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -823,4 +823,19 @@ function decodeContinue(tok: string): { rev: number; start: KubeObject } {
   throw badRequest(
     'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
   );
+}
+
+/**
+ * An apply body: YAML, but clients (kubectl, client-go) send JSON, which `JSON.parse` reads many
+ * times faster; the YAML parser only reads what is not JSON.
+ */
+function parseApplyBody(raw: string): unknown {
+  if (raw.trimStart().startsWith('{')) {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      // YAML flow mapping rather than JSON: the YAML parser decides
+    }
+  }
+  return parseYaml(raw);
 }

@@ -163,7 +163,8 @@ export function columnDefinitions(t: ResourceType): unknown[] {
   if (!t.printerColumns.some((c) => c.name === 'Age' || c.name === 'Created At')) {
     cols.push({
       name: 'Age',
-      type: 'string',
+      // the CRD table convertor types its Age column as a date; the built-in printers as a string
+      type: t.crd !== undefined ? 'date' : 'string',
       format: '',
       description:
         'CreationTimestamp is a timestamp representing the server time when this object was created.',

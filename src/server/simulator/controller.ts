@@ -9,7 +9,7 @@ import type { ApiCore } from '../api/core.js';
 import { ApiError } from '../errors.js';
 import { WorkQueue } from '../controllers/queue.js';
 import type { StoreEvent } from '../store/store.js';
-import { deepEqual, kubeTime, type KubeObject } from '../types.js';
+import { deepEqual, isRecord, kubeTime, type KubeObject } from '../types.js';
 import { delayAnnotation, templateHash, workloadRules } from './workloads.js';
 
 const manager = 'kube-controller-manager';
@@ -73,7 +73,9 @@ export class WorkloadSimulator {
     const generation = obj.metadata.generation ?? 1;
     let seen = this.seen.get(k);
     if (seen?.generation !== generation) {
-      seen = { generation, at: Date.now() };
+      // After a restart, a generation the stored status already reports is not rolled out again.
+      const observed = isRecord(obj.status) && obj.status.observedGeneration === generation;
+      seen = { generation, at: !seen && observed ? 0 : Date.now() };
       this.seen.set(k, seen);
     }
     const own = Number(obj.metadata.annotations?.[delayAnnotation]);
