@@ -2,7 +2,13 @@
 // (ConfigMap -> owned copy) run by a Manager, with owner-mapped events from the managed cache,
 // requeueAfter, retry policy, events, metrics and graceful shutdown.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CACHE_LABEL, isNotFound, splitKey, type KubeObject } from '../../src/kube/index.js';
+import {
+  CACHE_LABEL,
+  KubeClient,
+  isNotFound,
+  splitKey,
+  type KubeObject,
+} from '../../src/kube/index.js';
 import {
   Controller,
   Manager,
@@ -13,7 +19,14 @@ import {
   type Result,
 } from '../../src/controllers/runtime/index.js';
 import { RuntimeMetrics, createRegistry } from '../../src/metrics/index.js';
-import { configMap, eventually, freshNamespace, startEnv, type Env } from '../kube/helpers.js';
+import {
+  configMap,
+  eventually,
+  freshNamespace,
+  startEnv,
+  widgetCrd,
+  type Env,
+} from '../kube/helpers.js';
 
 let env: Env;
 beforeAll(async () => {
@@ -279,6 +292,27 @@ describe('controller runtime', () => {
       );
     } finally {
       await h.mgr.stop();
+    }
+  });
+
+  it('finds a kind as soon as its CRD becomes Established (discovery refreshed by the manager)', async () => {
+    // A minute-long negative discovery cache: only the manager's CRD watch can refresh it in time.
+    const client = await KubeClient.fromKubeConfigString(env.server.kubeconfig, {
+      discoveryNegativeTtlMs: 60_000,
+    });
+    const mgr = new Manager({ client });
+    await mgr.start();
+    try {
+      expect(await client.resourceFor('fresh.example.com/v1', 'Widget')).toBeUndefined();
+      await env.client.create(widgetCrd('fresh.example.com'));
+      const m = await eventually(
+        () => client.resourceFor('fresh.example.com/v1', 'Widget'),
+        'Widget discovered',
+      );
+      expect(m).toMatchObject({ resource: 'widgets', namespaced: true });
+    } finally {
+      await mgr.stop();
+      client.close();
     }
   });
 });
