@@ -7,6 +7,7 @@ import type { CommandContext } from '../main.js';
 import { registerBuild } from './build.js';
 import { registerCrds } from './crds.js';
 import { registerDebug } from './debug.js';
+import { registerManager } from './manager.js';
 import { registerRender } from './render.js';
 import { registerRepo } from './repo.js';
 import { registerServer } from './server.js';
@@ -26,4 +27,5 @@ export const commands: readonly RegisterCommand[] = [
   registerUpdate,
   registerRepo,
   registerServer,
+  registerManager,
 ];

@@ -1,0 +1,25 @@
+/**
+ * The controllers `packsync manager` runs.
+ *
+ *   startManager (src/controllers/runtime) -> each ControllerSetup.setup(manager) builds its
+ *   Controller and registers the informers and handlers it needs -> manager.start().
+ *
+ * Add a controller here when it works end to end; the `manager` verb appears once this list
+ * is not empty.
+ */
+import { setupObjectDeployment } from './object-deployment/setup.js';
+import { scopes } from './object-set/scope.js';
+import { setupObjectSet, setupObjectSetPhase } from './object-set/setup.js';
+import type { ControllerSetup } from './runtime/index.js';
+
+export type { ControllerSetup, ControllerSetupOptions } from './runtime/index.js';
+
+export const controllerSetups: readonly ControllerSetup[] = [
+  // Revision engine: (Cluster)ObjectDeployment -> (Cluster)ObjectSet -> (Cluster)ObjectSetPhase
+  // of class default -> managed objects.
+  ...scopes.flatMap((scope) => [
+    setupObjectDeployment(scope),
+    setupObjectSet(scope),
+    setupObjectSetPhase(scope),
+  ]),
+];
