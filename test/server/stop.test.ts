@@ -84,4 +84,26 @@ describe('stop', () => {
       await server.stop();
     }
   });
+
+  it('cuts a watch whose client stopped reading after the grace period instead of waiting for it', async () => {
+    const server = await startServer({ simulator: false });
+    let watch: Awaited<ReturnType<typeof openWatch>> | undefined;
+    try {
+      watch = await openWatch(server);
+      watch.res.pause();
+      // Far more event data than the socket buffers hold, so the watch's end cannot be flushed.
+      const cm = server.core.registry.find('', 'v1', 'configmaps');
+      if (!cm) throw new Error('configmaps are not registered');
+      const big = 'x'.repeat(900_000);
+      for (let i = 0; i < 40; i++)
+        server.core.create(cm, 'default', { metadata: { name: `big-${i}` }, data: { big } });
+      await within(server.stop(), 10_000, 'stop() with a watch client that does not read');
+      // What was already sent still arrives, but the stream was cut, not ended.
+      watch.res.resume();
+      expect(await within(watch.ended, 10_000, 'the watch stream')).toBe('aborted');
+    } finally {
+      watch?.res.destroy();
+      await server.stop();
+    }
+  });
 });
