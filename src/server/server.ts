@@ -7,7 +7,7 @@ import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { UserError } from '../errors.js';
@@ -77,6 +77,8 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** How long stop() lets open watches flush their clean end before cutting every connection. */
+const stopGraceMs = 2_000;
 const silent: ServerLogger = { warn: () => undefined, error: () => undefined };
 const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -218,6 +220,14 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     onError,
   });
   server.keepAliveTimeout = 60_000;
+  // Every accepted TCP socket, including ones still in the TLS handshake: the HTTP layer (and so
+  // closeAllConnections) only knows a connection once its handshake is done, but server.close()
+  // waits for all of them.
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
   const host = opts.host ?? '127.0.0.1';
   try {
     await new Promise<void>((resolve, reject) => {
@@ -243,7 +253,30 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const url = `${opts.insecureHttp ? 'http' : 'https'}://${shownHost}:${port}`;
   const kubeconfig = kubeconfigYaml(url, token, caCert);
   if (opts.kubeconfigOut) writeFileSync(opts.kubeconfigOut, kubeconfig, { mode: 0o600 });
-  let stopped = false;
+  let stopping: Promise<void> | undefined;
+  const stop = async (): Promise<void> => {
+    unsubscribe();
+    simulator.stop();
+    nonStructural.stop();
+    crd.stop();
+    gc.stop();
+    nsc.stop();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Watches get a clean end of stream; a client that does not read it gets stopGraceMs.
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([
+      handler.endWatches(),
+      new Promise<void>((resolve) => {
+        grace = setTimeout(resolve, stopGraceMs);
+      }),
+    ]);
+    clearTimeout(grace);
+    server.closeAllConnections();
+    for (const s of sockets) s.destroy();
+    await closed;
+    await wal?.close();
+    unlock?.();
+  };
   return {
     url,
     port,
@@ -257,19 +290,6 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
     clearRequests: () => {
       log.length = 0;
     },
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      unsubscribe();
-      simulator.stop();
-      nonStructural.stop();
-      crd.stop();
-      gc.stop();
-      nsc.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await wal?.close();
-      unlock?.();
-    },
+    stop: () => (stopping ??= stop()),
   };
 }

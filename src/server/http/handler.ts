@@ -151,7 +151,15 @@ function truthy(v: string | null): boolean {
 }
 
 export class Handler {
+  /** Open watch streams: each entry ends its stream and resolves once the end is flushed. */
+  private readonly watches = new Set<() => Promise<void>>();
+
   constructor(private readonly o: HandlerOptions) {}
+
+  /** Ends every open watch stream cleanly; resolves when their ends are written out. */
+  async endWatches(): Promise<void> {
+    await Promise.all([...this.watches].map((end) => end()));
+  }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -629,10 +637,20 @@ export class Handler {
     let cancel: (() => void) | undefined;
     const timers: NodeJS.Timeout[] = [];
     const finish = (): void => {
+      this.watches.delete(end);
       cancel?.();
       cancel = undefined;
       for (const tm of timers) clearTimeout(tm);
       if (!res.writableEnded) res.end();
+    };
+    const end = (): Promise<void> => {
+      const done = new Promise<void>((resolve) => {
+        if (res.writableFinished || res.destroyed) resolve();
+        res.once('finish', resolve);
+        res.once('close', resolve);
+      });
+      finish();
+      return done;
     };
     try {
       cancel = core.watch(t, tg.ns, lq, sendEvent);
@@ -645,6 +663,7 @@ export class Handler {
       }
       throw err;
     }
+    this.watches.add(end);
     if (sendInitial && bookmarks) bookmark(true);
     res.on('close', finish);
     res.on('error', finish);
