@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crds } from '../../src/apis/index.js';
 import { setupObjectTemplate } from '../../src/controllers/object-template/setup.js';
-import { Manager } from '../../src/controllers/runtime/index.js';
+import { Manager, type Controller } from '../../src/controllers/runtime/index.js';
 import { CACHE_LABEL, KubeClient, type KubeObject } from '../../src/kube/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import {
@@ -15,6 +15,7 @@ import {
   eventually,
   freshNamespace,
   waitForCondition,
+  writesSince,
 } from './revision-helpers.js';
 
 const INVALID = 'package-operator.run/Invalid';
@@ -22,6 +23,7 @@ const INVALID = 'package-operator.run/Invalid';
 let server: RunningServer;
 let client: KubeClient;
 let mgr: Manager;
+const controllers: Controller[] = [];
 
 beforeAll(async () => {
   server = await startServer();
@@ -33,7 +35,9 @@ beforeAll(async () => {
   );
   mgr = new Manager({ client, informer: { backoffBaseMs: 20 } });
   for (const kind of ['ObjectTemplate', 'ClusterObjectTemplate'] as const) {
-    mgr.add(await setupObjectTemplate(kind, { sourceRetryMs: 200 }).setup(mgr, { workers: 2 }));
+    const c = await setupObjectTemplate(kind, { sourceRetryMs: 200 }).setup(mgr, { workers: 2 });
+    controllers.push(c);
+    mgr.add(c);
   }
   await mgr.start();
 }, 60_000);
@@ -127,6 +131,15 @@ describe('ObjectTemplate', () => {
     });
     expect(conditionOf(st, INVALID)).toBeUndefined();
 
+    // Steady state: reconciling again writes nothing.
+    const from = server.requests().length;
+    const c = controllers[0]!;
+    c.enqueue(`${ns}/tpl`);
+    await eventually(() => c.queue.length === 0 && c.queue.inProcess === 0, 'reconciled again');
+    expect(writesSince(server, from).filter((w) => w.path.includes(`/namespaces/${ns}/`))).toEqual(
+      [],
+    );
+
     await client.patch(
       { apiVersion: 'v1', kind: 'ConfigMap', name: 'values', namespace: ns },
       'merge',
@@ -163,5 +176,24 @@ describe('ObjectTemplate', () => {
     await client.create(template(ns, 'broken', '{{ .config.missing.deeper }', []));
     const bad = await waitForCondition(client, ref, INVALID, 'True', 'TemplateError');
     expect(conditionOf(bad, INVALID)?.message).not.toBe('');
+  });
+
+  it('ClusterObjectTemplate reads from and writes to the namespaces it names', async () => {
+    const ns = await freshNamespace(client, 'cot');
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'values', namespace: ns },
+      data: { greeting: 'cluster', replicas: '2' },
+    });
+    const tpl = outTemplate.replace('  name: rendered\n', `  name: rendered\n  namespace: ${ns}\n`);
+    await client.create({
+      apiVersion: PKO,
+      kind: 'ClusterObjectTemplate',
+      metadata: { name: `cot-${ns}` },
+      spec: { template: tpl, sources: [{ ...source('values'), namespace: ns }] },
+    });
+    const out = await renderedData(ns, { greeting: 'CLUSTER', replicas: '2' });
+    expect(out.metadata.ownerReferences?.[0]?.kind).toBe('ClusterObjectTemplate');
   });
 });

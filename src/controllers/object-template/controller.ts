@@ -64,6 +64,8 @@ export function objectIdentity(
 export class ObjectTemplateReconciler {
   /** Template key -> identities of the objects it reads or writes (for event routing). */
   private readonly watched = new Map<string, Set<string>>();
+  /** Template key -> kind of its templated object (kept watched between reconciles). */
+  private readonly outputKinds = new Map<string, KindRef>();
 
   constructor(
     readonly kind: ObjectTemplateKind,
@@ -94,6 +96,7 @@ export class ObjectTemplateReconciler {
     });
     if (tmpl === undefined || tmpl.metadata.deletionTimestamp !== undefined) {
       this.watched.delete(key);
+      this.outputKinds.delete(key);
       await this.deps.freeKinds(user);
       return {};
     }
@@ -136,7 +139,8 @@ export class ObjectTemplateReconciler {
       }
       kinds.push({ apiVersion: ref.apiVersion, kind: ref.kind });
     }
-    await this.deps.watchKinds(user, kinds);
+    const previousOut = this.outputKinds.get(key);
+    await this.deps.watchKinds(user, previousOut === undefined ? kinds : [...kinds, previousOut]);
 
     const config: Record<string, unknown> = {};
     let optionalMissing = false;
@@ -179,13 +183,12 @@ export class ObjectTemplateReconciler {
       namespace: want.metadata.namespace,
     };
     ids.add(objectIdentity(outRef.apiVersion, outRef.kind, outRef.namespace, outRef.name));
-    const outKind = { apiVersion: want.apiVersion, kind: want.kind };
-    if (
-      !kinds.some(
-        (k) =>
-          gvkKey(gvkOf(k.apiVersion, k.kind)) === gvkKey(gvkOf(outKind.apiVersion, outKind.kind)),
-      )
-    ) {
+    const outKind: KindRef = { apiVersion: want.apiVersion, kind: want.kind };
+    const sameKind = (a: KindRef | undefined, b: KindRef): boolean =>
+      a !== undefined &&
+      gvkKey(gvkOf(a.apiVersion, a.kind)) === gvkKey(gvkOf(b.apiVersion, b.kind));
+    if (!sameKind(previousOut, outKind)) {
+      this.outputKinds.set(key, outKind);
       await this.deps.watchKinds(user, [...kinds, outKind]);
     }
 
