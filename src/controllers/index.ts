@@ -8,6 +8,7 @@
  * is not empty.
  */
 import { setupObjectDeployment } from './object-deployment/setup.js';
+import { objectTemplateKinds, setupObjectTemplate } from './object-template/setup.js';
 import { scopes } from './object-set/scope.js';
 import { setupObjectSet, setupObjectSetPhase } from './object-set/setup.js';
 import type { ControllerSetup } from './runtime/index.js';
@@ -22,4 +23,6 @@ export const controllerSetups: readonly ControllerSetup[] = [
     setupObjectSet(scope),
     setupObjectSetPhase(scope),
   ]),
+  // (Cluster)ObjectTemplate: sources -> rendered object.
+  ...objectTemplateKinds.map((kind) => setupObjectTemplate(kind)),
 ];
