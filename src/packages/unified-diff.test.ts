@@ -42,7 +42,7 @@ describe('unifiedDiff', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'packsync-diff-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-  it.skipIf(!haveDiff)('matches GNU diff -u on random line edits', () => {
+  it.skipIf(!haveDiff)('matches GNU diff -u --minimal on random line edits', () => {
     const line = fc.constantFrom('a', 'b', 'c', 'd', '', 'x y');
     fc.assert(
       fc.property(
@@ -56,6 +56,9 @@ describe('unifiedDiff', () => {
           writeFileSync(join(tmp, 'b'), b);
           const r = spawnSync('diff', [
             '-u',
+            // Without --minimal GNU diff may cut its search short and print a longer edit script
+            // (e.g. six `a` lines against `b,,,a,d,c,b`); ours is always minimal.
+            '--minimal',
             '--label=A',
             '--label=B',
             join(tmp, 'a'),
