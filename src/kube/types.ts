@@ -3,39 +3,13 @@
  * serializer), reads split from writes so a step receives only what it needs.
  */
 
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
+import type {
+  WireObject as KubeObject,
+  WireObjectMeta as ObjectMeta,
+  WireOwnerReference as OwnerReference,
+} from '../apis/wire.js';
 
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  ownerReferences?: OwnerReference[];
-  managedFields?: unknown[];
-  [key: string]: unknown;
-}
-
-/** Any Kubernetes object, as JSON. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: ObjectMeta;
-  [key: string]: unknown;
-}
+export type { KubeObject, ObjectMeta, OwnerReference };
 
 export interface GroupVersionKind {
   /** '' for the core group. */
