@@ -9,7 +9,7 @@ import { packageScopes } from '../../src/controllers/package/scope.js';
 import { setupPackage } from '../../src/controllers/package/setup.js';
 import type { KubeObject } from '../../src/kube/index.js';
 import { buildPackageImage, RegistryClient } from '../../src/oci/index.js';
-import { importFolder } from '../../src/packages/index.js';
+import { importFolder, pullPackage } from '../../src/packages/index.js';
 import {
   missingTools,
   startRegistry,
@@ -17,6 +17,7 @@ import {
   type RunningRegistry,
 } from '../oci/registry-helper.js';
 import {
+  resync,
   conditionOf,
   eventually,
   freshNamespace,
@@ -34,17 +35,28 @@ describe.skipIf(missing.length > 0)('Package controller', () => {
   let env: RevisionEnv;
   let registry: RunningRegistry;
   let image: string;
+  const pulls: string[] = [];
+  const calmImage = () => `${registry.host}/packages/greeter:calm`;
 
   beforeAll(async () => {
     registry = await startRegistry();
     image = `${registry.host}/packages/greeter:v1`;
     const raw = await importFolder(fixture);
-    await new RegistryClient({ insecure: true }).pushImage(
-      image,
-      await buildPackageImage(raw.files),
-    );
+    const built = await buildPackageImage(raw.files);
+    const client = new RegistryClient({ insecure: true });
+    await client.pushImage(image, built);
+    // Its own tag, so other tests' packages (an Invalid one is pulled on every resync) do not
+    // show up in its pull count.
+    await client.pushImage(calmImage(), built);
     env = await startRevisionEnv({
-      extra: packageScopes.map((scope) => setupPackage(scope)),
+      extra: packageScopes.map((scope) =>
+        setupPackage(scope, {
+          pull: (ref) => {
+            pulls.push(ref);
+            return pullPackage(ref, { insecure: true });
+          },
+        }),
+      ),
     });
   }, 60_000);
   afterAll(async () => {
@@ -162,6 +174,45 @@ describe.skipIf(missing.length > 0)('Package controller', () => {
     expect(odAfter?.metadata.generation).toBe(odBefore?.metadata.generation);
     expect((await env.client.get(cmRef(ns, 'hi')))?.data).toEqual({ greeting: 'bonjour' });
   }, 120_000);
+
+  it('does not pull an unchanged package again and propagates spec.paused to the ObjectDeployment', async () => {
+    const ns = await freshNamespace(env.client, 'pkg');
+    await env.client.create(pkg(ns, 'calm', { image: calmImage() }));
+    const ready = await waitForCondition(
+      env.client,
+      pkgRef(ns, 'calm'),
+      'Available',
+      'True',
+      undefined,
+      30_000,
+    );
+    expect((ready.status as { unpackedHash?: string }).unpackedHash).toMatch(/^[0-9a-f]{64}$/);
+    const calmPulls = () => pulls.filter((p) => p === calmImage()).length;
+    const before = calmPulls();
+    await resync(env);
+    expect(calmPulls()).toBe(before);
+
+    const odRef = { apiVersion: PKO, kind: 'ObjectDeployment', name: 'calm', namespace: ns };
+    await env.client.patch(pkgRef(ns, 'calm'), 'merge', { spec: { paused: true } });
+    await eventually(
+      async () => ((await env.client.get(odRef))?.spec as { paused?: boolean }).paused === true,
+      'OD paused',
+      30_000,
+    );
+    await waitForCondition(env.client, pkgRef(ns, 'calm'), 'Paused', 'True', undefined, 30_000);
+    await env.client.patch(pkgRef(ns, 'calm'), 'merge', { spec: { paused: null } });
+    await eventually(
+      async () =>
+        ((await env.client.get(odRef))?.spec as { paused?: boolean }).paused === undefined,
+      'OD unpaused',
+      30_000,
+    );
+    await eventually(
+      async () => conditionOf(await env.client.get(pkgRef(ns, 'calm')), 'Paused') === undefined,
+      'Paused condition gone',
+      30_000,
+    );
+  }, 60_000);
 
   it('reports a missing image as Unpacked=False/ImagePullBackOff', async () => {
     const ns = await freshNamespace(env.client, 'pkg');

@@ -10,25 +10,32 @@ import {
   type Manager,
 } from '../runtime/index.js';
 import { PackageReconciler } from './controller.js';
+import type { PullFn } from './pull.js';
 import type { PackageScope } from './scope.js';
 
 const apiVersion = `${coreGroup}/${coreVersion}`;
 
-/**
- * Pulls run in-process like Package Operator's (`crane.Insecure`: plain HTTP fallback, no TLS
- * verification), with credentials from the docker config.
- */
+export interface PackageSetupOptions {
+  /** Registry options; default `insecure` like Package Operator's (`crane.Insecure`). */
+  pullOptions?: PullOptions;
+  /** Replaces the registry pull (e.g. to observe pulls); default `pullPackage`. */
+  pull?: PullFn;
+}
+
+/** Pulls run in-process with credentials from the docker config. */
 export function setupPackage(
   scope: PackageScope,
-  pull: PullOptions = { insecure: true },
+  options: PackageSetupOptions = {},
 ): ControllerSetup {
+  const pullOptions = options.pullOptions ?? { insecure: true };
+  const pull = options.pull ?? ((ref: string) => pullPackage(ref, pullOptions));
   return {
     name: scope.packageKind,
     setup(mgr: Manager, opts: ControllerSetupOptions): Controller {
       const r = new PackageReconciler(scope, {
         reader: mgr.client,
         writer: mgr.client,
-        pull: (ref) => pullPackage(ref, pull),
+        pull,
         events: mgr.events,
       });
       const c = new Controller({
