@@ -54,7 +54,7 @@ function messageOf(err: unknown): string {
 
 export class PackageReconciler {
   private readonly puller: PullDeduper;
-  /** Consecutive failed pulls by Package uid (for the backoff). */
+  /** Consecutive failed pulls by Package key (for the backoff); dropped when the Package goes. */
   private readonly failures = new Map<string, number>();
 
   constructor(
@@ -72,7 +72,10 @@ export class PackageReconciler {
       name,
       namespace,
     });
-    if (pkg === undefined || pkg.metadata.deletionTimestamp !== undefined) return {};
+    if (pkg === undefined || pkg.metadata.deletionTimestamp !== undefined) {
+      this.failures.delete(key);
+      return {};
+    }
     const spec = (pkg.spec ?? {}) as PackageSpecLike;
     const status = { ...((pkg.status ?? {}) as Record<string, unknown>) };
     const now = this.deps.now?.() ?? new Date();
@@ -99,14 +102,13 @@ export class PackageReconciler {
     if (paused) outcome = { kind: 'paused' };
     else if (hash === status.unpackedHash) outcome = { kind: 'already-unpacked' };
     else {
-      const uid = pkg.metadata.uid ?? key;
       let pulled: { digest: string; raw: RawPackage } | undefined;
       try {
         pulled = await this.puller.pull(spec.image ?? '');
-        this.failures.delete(uid);
+        this.failures.delete(key);
       } catch (err) {
-        const n = (this.failures.get(uid) ?? 0) + 1;
-        this.failures.set(uid, n);
+        const n = (this.failures.get(key) ?? 0) + 1;
+        this.failures.set(key, n);
         outcome = { kind: 'pull-failed', message: messageOf(err) };
         result = { requeueAfter: pullBackoff(n) };
       }
