@@ -11,6 +11,8 @@ import { setupObjectDeployment } from './object-deployment/setup.js';
 import { objectTemplateKinds, setupObjectTemplate } from './object-template/setup.js';
 import { scopes } from './object-set/scope.js';
 import { setupObjectSet, setupObjectSetPhase } from './object-set/setup.js';
+import { packageScopes } from './package/scope.js';
+import { setupPackage } from './package/setup.js';
 import type { ControllerSetup } from './runtime/index.js';
 
 export type { ControllerSetup, ControllerSetupOptions } from './runtime/index.js';
@@ -25,4 +27,6 @@ export const controllerSetups: readonly ControllerSetup[] = [
   ]),
   // (Cluster)ObjectTemplate: sources -> rendered object.
   ...objectTemplateKinds.map((kind) => setupObjectTemplate(kind)),
+  // (Cluster)Package -> pull, load, render -> (Cluster)ObjectDeployment and ObjectSlices.
+  ...packageScopes.map((scope) => setupPackage(scope)),
 ];

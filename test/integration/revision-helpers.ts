@@ -7,7 +7,11 @@ import { crds } from '../../src/apis/index.js';
 import { setupObjectDeployment } from '../../src/controllers/object-deployment/setup.js';
 import { scopes } from '../../src/controllers/object-set/scope.js';
 import { setupObjectSet, setupObjectSetPhase } from '../../src/controllers/object-set/setup.js';
-import { Manager, type Controller } from '../../src/controllers/runtime/index.js';
+import {
+  Manager,
+  type Controller,
+  type ControllerSetup,
+} from '../../src/controllers/runtime/index.js';
 import { KubeClient, objectKey, type KubeObject, type ObjectRef } from '../../src/kube/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { eventually, freshNamespace, widgetCrd } from '../kube/helpers.js';
@@ -24,7 +28,10 @@ export interface RevisionEnv {
   stop(): Promise<void>;
 }
 
-export async function startRevisionEnv(): Promise<RevisionEnv> {
+/** `extra` adds controllers (e.g. the Package controller) to the revision engine's. */
+export async function startRevisionEnv(
+  opts: { extra?: readonly ControllerSetup[] } = {},
+): Promise<RevisionEnv> {
   const server = await startServer();
   const client = await KubeClient.fromKubeConfigString(server.kubeconfig);
   for (const crd of crds()) await client.create(crd as unknown as KubeObject);
@@ -47,6 +54,7 @@ export async function startRevisionEnv(): Promise<RevisionEnv> {
     setupObjectSet(scope),
     setupObjectSetPhase(scope),
   ]);
+  setups.push(...(opts.extra ?? []));
   const controllers: Controller[] = [];
   for (const s of setups) controllers.push(await s.setup(mgr, { workers: 2 }));
   for (const c of controllers) mgr.add(c);

@@ -1,0 +1,225 @@
+/**
+ * (Cluster)Package reconcile: propagate `spec.paused` to the ObjectDeployment; unless paused and
+ * unless the unpack hash matches `status.unpackedHash`, pull the image (de-duplicated), load,
+ * instantiate and plan, then write the ObjectDeployment and its slices; a broken image or config
+ * sets Invalid and leaves the last good ObjectDeployment alone. Finally mirror the OD's
+ * conditions and revision and write the status when it changed.
+ */
+import { coreGroup, coreVersion, type Condition } from '../../apis/index.js';
+import {
+  isAlreadyExists,
+  splitKey,
+  type EventRecorder,
+  type KubeObject,
+  type KubeReader,
+  type KubeWriter,
+} from '../../kube/index.js';
+import {
+  chunkingStrategyAnnotation,
+  instantiate,
+  loadPackage,
+  planDeployment,
+  type RawPackage,
+} from '../../packages/index.js';
+import { defaultRenderCapabilities } from '../../packages/engines.js';
+import type { Result } from '../runtime/controller.js';
+import { sameStatus } from '../object-set/status.js';
+import { pullBackoff } from './backoff.js';
+import { changeCause, desiredDeployment, desiredSlices, mergeDeployment } from './desired.js';
+import { unpackHash } from './hash.js';
+import { PullDeduper, type PullFn } from './pull.js';
+import type { PackageScope } from './scope.js';
+import { mirrorDeployment, phaseOf, unpackConditions, type UnpackOutcome } from './status.js';
+
+const apiVersion = `${coreGroup}/${coreVersion}`;
+
+export interface PackageDeps {
+  reader: KubeReader;
+  writer: KubeWriter;
+  pull: PullFn;
+  events?: EventRecorder | undefined;
+  now?: (() => Date) | undefined;
+}
+
+interface PackageSpecLike {
+  image?: string;
+  config?: Record<string, unknown>;
+  component?: string;
+  paused?: boolean;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class PackageReconciler {
+  private readonly puller: PullDeduper;
+  /** Consecutive failed pulls by Package key (for the backoff); dropped when the Package goes. */
+  private readonly failures = new Map<string, number>();
+
+  constructor(
+    readonly scope: PackageScope,
+    private readonly deps: PackageDeps,
+  ) {
+    this.puller = new PullDeduper(deps.pull);
+  }
+
+  reconcile = async (key: string): Promise<Result> => {
+    const { namespace, name } = splitKey(key);
+    const pkg = await this.deps.reader.get({
+      apiVersion,
+      kind: this.scope.packageKind,
+      name,
+      namespace,
+    });
+    if (pkg === undefined || pkg.metadata.deletionTimestamp !== undefined) {
+      this.failures.delete(key);
+      return {};
+    }
+    const spec = (pkg.spec ?? {}) as PackageSpecLike;
+    const status = { ...((pkg.status ?? {}) as Record<string, unknown>) };
+    const now = this.deps.now?.() ?? new Date();
+    const generation = pkg.metadata.generation ?? 0;
+    const paused = spec.paused === true;
+    const odRef = {
+      apiVersion,
+      kind: this.scope.deploymentKind,
+      name,
+      namespace: this.scope.namespaced ? pkg.metadata.namespace : undefined,
+    };
+    let od = await this.deps.reader.get(odRef);
+
+    if (od !== undefined && ((od.spec as { paused?: boolean }).paused === true) !== paused) {
+      od = await this.deps.writer.patch(odRef, 'merge', {
+        metadata: { resourceVersion: od.metadata.resourceVersion },
+        spec: { paused: paused ? true : null },
+      });
+    }
+
+    const hash = unpackHash(pkg.spec ?? {});
+    let outcome: UnpackOutcome;
+    let result: Result = {};
+    if (paused) outcome = { kind: 'paused' };
+    else if (hash === status.unpackedHash) outcome = { kind: 'already-unpacked' };
+    else {
+      let pulled: { digest: string; raw: RawPackage } | undefined;
+      try {
+        pulled = await this.puller.pull(spec.image ?? '');
+        this.failures.delete(key);
+      } catch (err) {
+        const n = (this.failures.get(key) ?? 0) + 1;
+        this.failures.set(key, n);
+        outcome = { kind: 'pull-failed', message: messageOf(err) };
+        result = { requeueAfter: pullBackoff(n) };
+      }
+      if (pulled !== undefined) {
+        const deployed = await this.deploy(pkg, spec, pulled, od);
+        if (deployed.ok) {
+          od = deployed.od;
+          outcome = { kind: 'unpacked', hash };
+          status.unpackedHash = hash;
+        } else {
+          outcome = { kind: 'invalid', message: deployed.message };
+          this.deps.events?.event(pkg, 'Warning', 'LoadError', deployed.message);
+        }
+      } else {
+        outcome ??= { kind: 'pull-failed', message: 'pull failed' };
+      }
+    }
+
+    let conditions = unpackConditions(
+      (status.conditions ?? []) as Condition[],
+      outcome,
+      generation,
+      now,
+    );
+    const mirrored = mirrorDeployment(conditions, od, generation, now);
+    conditions = mirrored.conditions;
+    status.conditions = conditions;
+    if (mirrored.revision !== undefined) status.revision = mirrored.revision;
+    status.phase = phaseOf(conditions);
+    if (!sameStatus(pkg.status, status)) await this.deps.writer.updateStatus({ ...pkg, status });
+    return result;
+  };
+
+  /** Load, instantiate, plan and write; any load/config/render error is `ok: false`. */
+  private async deploy(
+    pkg: KubeObject,
+    spec: PackageSpecLike,
+    pulled: { digest: string; raw: RawPackage },
+    live: KubeObject | undefined,
+  ): Promise<{ ok: true; od: KubeObject } | { ok: false; message: string }> {
+    const name = pkg.metadata.name ?? '';
+    const namespace = this.scope.namespaced ? (pkg.metadata.namespace ?? '') : '';
+    const config = spec.config ?? {};
+    let plan: ReturnType<typeof planDeployment>;
+    try {
+      const loaded = loadPackage(
+        pulled.raw,
+        spec.component === undefined ? {} : { component: spec.component },
+      );
+      const instance = instantiate(
+        loaded,
+        {
+          name,
+          namespace,
+          labels: pkg.metadata.labels ?? {},
+          annotations: pkg.metadata.annotations ?? {},
+          image: spec.image ?? '',
+          config,
+          environment: {},
+        },
+        defaultRenderCapabilities(),
+      );
+      plan = planDeployment(instance, {
+        name,
+        namespace,
+        sourceImage: spec.image ?? '',
+        config,
+        chunkingStrategy: pkg.metadata.annotations?.[chunkingStrategyAnnotation],
+      });
+    } catch (err) {
+      return { ok: false, message: messageOf(err) };
+    }
+    const desired = desiredDeployment(
+      plan,
+      {
+        apiVersion: pkg.apiVersion,
+        kind: pkg.kind,
+        name,
+        uid: pkg.metadata.uid ?? '',
+      },
+      {
+        paused: spec.paused === true,
+        changeCause: changeCause(spec.image ?? '', pulled.digest),
+      },
+    );
+    let od: KubeObject;
+    if (live === undefined) {
+      try {
+        od = await this.deps.writer.create(desired);
+      } catch (err) {
+        // Another worker created it between our read and write: the retry merges into it.
+        if (isAlreadyExists(err))
+          throw new Error(`creating ${desired.kind} ${name}: already exists`, { cause: err });
+        throw err;
+      }
+    } else {
+      od = await this.deps.writer.update(mergeDeployment(live, desired));
+    }
+    for (const slice of desiredSlices(plan, {
+      apiVersion: od.apiVersion,
+      kind: od.kind,
+      name,
+      uid: od.metadata.uid ?? '',
+    })) {
+      try {
+        await this.deps.writer.create(slice);
+      } catch (err) {
+        // Slice names are content hashes: an existing one holds the same objects.
+        if (!isAlreadyExists(err)) throw err;
+      }
+    }
+    return { ok: true, od };
+  }
+}
