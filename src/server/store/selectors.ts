@@ -2,92 +2,29 @@
  * Label and field selectors as the API server parses them: set-based label requirements
  * (`=`, `==`, `!=`, `in`, `notin`, `key`, `!key`) and field requirements (`=`, `==`, `!=`).
  */
+import {
+  LabelSelectorSyntaxError,
+  matchesLabels,
+  parseLabelSelector as parseLabelSelectorString,
+  splitSelector,
+  type LabelRequirement,
+} from '../../apis/label-selector.js';
 import { badRequest } from '../errors.js';
 
-export type LabelRequirement =
-  { key: string; op: 'in' | 'notin'; values: string[] } | { key: string; op: 'exists' | '!exists' };
-
+export type { LabelRequirement };
 export type LabelSelector = LabelRequirement[];
 
-/** Splits on commas that are not inside parentheses. */
-function splitTop(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of s) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out.map((x) => x.trim()).filter((x) => x !== '');
-}
-
-const keyRe =
-  /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?\/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/;
-
-function checkKey(key: string, raw: string): string {
-  if (!keyRe.test(key))
-    throw badRequest(
-      `unable to parse requirement: invalid label key "${key}" in selector "${raw}"`,
-    );
-  return key;
-}
-
+/** Parses a `labelSelector` query parameter; a syntax error is a 400 with the apiserver's message. */
 export function parseLabelSelector(raw: string | undefined): LabelSelector {
-  if (!raw) return [];
-  const reqs: LabelSelector = [];
-  for (const part of splitTop(raw)) {
-    let m: RegExpMatchArray | null;
-    if ((m = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(part))) {
-      const values = (m[3] ?? '')
-        .split(',')
-        .map((v) => v.trim())
-        .filter((v) => v !== '');
-      reqs.push({ key: checkKey(m[1] ?? '', raw), op: m[2] === 'in' ? 'in' : 'notin', values });
-    } else if ((m = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(part))) {
-      const op = m[2] === '!=' ? 'notin' : 'in';
-      reqs.push({ key: checkKey(m[1] ?? '', raw), op, values: [m[3] ?? ''] });
-    } else if ((m = /^!\s*(\S+)$/.exec(part))) {
-      reqs.push({ key: checkKey(m[1] ?? '', raw), op: '!exists' });
-    } else if (/^\S+$/.test(part)) {
-      reqs.push({ key: checkKey(part, raw), op: 'exists' });
-    } else {
-      throw badRequest(
-        `unable to parse requirement: found '${part}', expected: '=', '!=', '==', 'in', notin'`,
-      );
-    }
+  try {
+    return parseLabelSelectorString(raw);
+  } catch (err) {
+    if (err instanceof LabelSelectorSyntaxError) throw badRequest(err.message);
+    throw err;
   }
-  return reqs;
 }
 
-export function matchLabels(
-  sel: LabelSelector,
-  labels: Record<string, string> | undefined,
-): boolean {
-  for (const r of sel) {
-    const has = labels !== undefined && Object.hasOwn(labels, r.key);
-    const v = has ? labels[r.key] : undefined;
-    switch (r.op) {
-      case 'exists':
-        if (!has) return false;
-        break;
-      case '!exists':
-        if (has) return false;
-        break;
-      case 'in':
-        if (!has || !r.values.includes(v ?? '')) return false;
-        break;
-      case 'notin':
-        if (has && r.values.includes(v ?? '')) return false;
-        break;
-    }
-  }
-  return true;
-}
+export { matchesLabels as matchLabels };
 
 export interface FieldRequirement {
   field: string;
@@ -101,7 +38,7 @@ export function parseFieldSelector(
 ): FieldRequirement[] {
   if (!raw) return [];
   const out: FieldRequirement[] = [];
-  for (const part of splitTop(raw)) {
+  for (const part of splitSelector(raw)) {
     const m = /^([^=!]+)(==|=|!=)(.*)$/.exec(part);
     if (!m) throw badRequest(`invalid selector: '${raw}'; can't understand '${part}'`);
     const field = (m[1] ?? '').trim();
