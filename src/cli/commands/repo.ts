@@ -71,6 +71,15 @@ function exactArgs(args: readonly string[], n: number): void {
   if (args.length !== n) throw new UserError(`accepts ${n} arg(s), received ${args.length}`);
 }
 
+/** `<file> <second>` with both required and non-empty, checked in PKO's order (second first). */
+function fileAnd(args: readonly string[], second: string): [file: string, value: string] {
+  exactArgs(args, 2);
+  const [file = '', value = ''] = args;
+  if (value === '') throw new UserError(`arguments invalid: ${second} must be not empty`);
+  if (file === '') throw new UserError('arguments invalid: file must be not empty');
+  return [file, value];
+}
+
 function parseRef(input: string): ImageReference {
   try {
     return parseReference(input);
@@ -175,10 +184,7 @@ export function registerRepo(program: Command, ctx: CommandContext): void {
     .description('create a new repository index in <file> named <name>')
     .argument('[args...]', 'file name')
     .action(async (args: string[]) => {
-      exactArgs(args, 2);
-      const [file = '', name = ''] = args;
-      if (name === '') throw new UserError('arguments invalid: name must be not empty');
-      if (file === '') throw new UserError('arguments invalid: file must be not empty');
+      const [file, name] = fileAnd(args, 'name');
       await saveRepositoryFile(file, newRepository(name));
     });
 
@@ -260,10 +266,7 @@ export function registerRepo(program: Command, ctx: CommandContext): void {
     .argument('[args...]', 'file tag')
     .option('--insecure', insecureHelp, false)
     .action(async (args: string[], flags: { insecure: boolean }) => {
-      exactArgs(args, 2);
-      const [file = '', tag = ''] = args;
-      if (tag === '') throw new UserError('arguments invalid: tag must be not empty');
-      if (file === '') throw new UserError('arguments invalid: file must be not empty');
+      const [file, tag] = fileAnd(args, 'tag');
       let index: RepositoryIndex | undefined;
       try {
         let ref: ImageReference;
@@ -300,10 +303,7 @@ export function registerRepo(program: Command, ctx: CommandContext): void {
     .argument('[args...]', 'file tag')
     .option('--insecure', insecureHelp, false)
     .action(async (args: string[], flags: { insecure: boolean }) => {
-      exactArgs(args, 2);
-      const [file = '', tag = ''] = args;
-      if (tag === '') throw new UserError('arguments invalid: tag must be not empty');
-      if (file === '') throw new UserError('arguments invalid: file must be not empty');
+      const [file, tag] = fileAnd(args, 'tag');
       let index: RepositoryIndex;
       try {
         index = await loadRepositoryFile(file);
