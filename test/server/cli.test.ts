@@ -2,25 +2,17 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { captureIo } from '../helpers/cli-capture.js';
 import { startServer } from '../../src/server/index.js';
 import { clientsFor, eventually } from './helpers.js';
-
-function capture(): { stream: PassThrough; text: () => string } {
-  const stream = new PassThrough();
-  let text = '';
-  stream.on('data', (d: Buffer) => (text += d.toString()));
-  return { stream, text: () => text };
-}
 
 describe('packsync server', () => {
   it('serves HTTPS with a data dir, writes a kubeconfig clients use, and stops on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'packsync-cli-'));
     try {
-      const out = capture();
-      const err = capture();
+      const cap = captureIo();
       const kubeconfig = join(dir, 'kubeconfig');
       const done = main(
         [
@@ -34,10 +26,10 @@ describe('packsync server', () => {
           '--kubeconfig-out',
           kubeconfig,
         ],
-        { stdout: out.stream, stderr: err.stream },
+        { stdout: cap.io.stdout, stderr: cap.io.stderr },
       );
-      await eventually(() => out.text().includes('kubeconfig written'), 'the server to start');
-      expect(out.text()).toMatch(
+      await eventually(() => cap.out().includes('kubeconfig written'), 'the server to start');
+      expect(cap.out()).toMatch(
         /^serving on https:\/\/127\.0\.0\.1:\d+\ndata dir .*: 0 objects at revision 0\n/,
       );
       const c = clientsFor(readFileSync(kubeconfig, 'utf8'));
@@ -45,7 +37,7 @@ describe('packsync server', () => {
       expect(names).toEqual(['default', 'kube-node-lease', 'kube-public', 'kube-system']);
       process.emit('SIGTERM');
       expect(await done).toBe(0);
-      expect(err.text()).toBe('');
+      expect(cap.err()).toBe('');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -54,29 +46,27 @@ describe('packsync server', () => {
   it('reports a port in use as a user error', async () => {
     const other = await startServer({ insecureHttp: true });
     try {
-      const out = capture();
-      const err = capture();
+      const cap = captureIo();
       expect(
         await main(['node', 'packsync', 'server', '--port', String(other.port)], {
-          stdout: out.stream,
-          stderr: err.stream,
+          stdout: cap.io.stdout,
+          stderr: cap.io.stderr,
         }),
       ).toBe(1);
-      expect(err.text()).toMatch(/^Error: listening on 127\.0\.0\.1:\d+: listen EADDRINUSE/);
+      expect(cap.err()).toMatch(/^Error: listening on 127\.0\.0\.1:\d+: listen EADDRINUSE/);
     } finally {
       await other.stop();
     }
   });
 
   it('refuses a bad port as a user error', async () => {
-    const out = capture();
-    const err = capture();
+    const cap = captureIo();
     expect(
       await main(['node', 'packsync', 'server', '--port', 'abc'], {
-        stdout: out.stream,
-        stderr: err.stream,
+        stdout: cap.io.stdout,
+        stderr: cap.io.stderr,
       }),
     ).toBe(1);
-    expect(err.text()).toBe('Error: --port: not a port number: abc\n');
+    expect(cap.err()).toBe('Error: --port: not a port number: abc\n');
   });
 });

@@ -2,24 +2,16 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { captureIo } from '../helpers/cli-capture.js';
 import { clientsFor, eventually } from './helpers.js';
-
-function capture(): { stream: PassThrough; text: () => string } {
-  const stream = new PassThrough();
-  let text = '';
-  stream.on('data', (d: Buffer) => (text += d.toString()));
-  return { stream, text: () => text };
-}
 
 describe('packsync server simulator flags', () => {
   it('--no-simulator leaves Deployments without status', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'packsync-sim-cli-'));
     try {
-      const out = capture();
-      const err = capture();
+      const cap = captureIo();
       const kubeconfig = join(dir, 'kubeconfig');
       const done = main(
         [
@@ -32,9 +24,9 @@ describe('packsync server simulator flags', () => {
           '--kubeconfig-out',
           kubeconfig,
         ],
-        { stdout: out.stream, stderr: err.stream },
+        { stdout: cap.io.stdout, stderr: cap.io.stderr },
       );
-      await eventually(() => out.text().includes('kubeconfig written'), 'the server to start');
+      await eventually(() => cap.out().includes('kubeconfig written'), 'the server to start');
       const c = clientsFor(readFileSync(kubeconfig, 'utf8'));
       await c.apps.createNamespacedDeployment({
         namespace: 'default',
@@ -60,21 +52,20 @@ describe('packsync server simulator flags', () => {
       expect(d.status?.observedGeneration).toBeUndefined();
       process.emit('SIGTERM');
       expect(await done).toBe(0);
-      expect(err.text()).toBe('');
+      expect(cap.err()).toBe('');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it('refuses a bad --simulator-delay as a user error', async () => {
-    const out = capture();
-    const err = capture();
+    const cap = captureIo();
     expect(
       await main(['node', 'packsync', 'server', '--simulator-delay', 'soon'], {
-        stdout: out.stream,
-        stderr: err.stream,
+        stdout: cap.io.stdout,
+        stderr: cap.io.stderr,
       }),
     ).toBe(1);
-    expect(err.text()).toBe('Error: --simulator-delay: not a number of milliseconds: soon\n');
+    expect(cap.err()).toBe('Error: --simulator-delay: not a number of milliseconds: soon\n');
   });
 });
