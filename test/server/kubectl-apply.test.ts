@@ -1,48 +1,27 @@
 // The real kubectl against the server: client-side apply (strategic merge patch), patch types, diff,
 // server-side apply conflicts, edit, explain and the columns of `kubectl get` for built-ins and CRDs.
-import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, freshNamespace, raw, startTestServer, type TestServer } from './helpers.js';
+import {
+  hasKubectl,
+  startKubectlEnv,
+  warnIfNoKubectl,
+  type KubectlEnv,
+} from './kubectl-helpers.js';
+import { eventually, freshNamespace, raw, type TestServer } from './helpers.js';
 
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
-if (!hasKubectl) {
-  console.warn(
-    '\n*** SKIPPING the kubectl apply/patch/diff suite: `kubectl` is not installed on this machine ***\n',
-  );
-}
-
+warnIfNoKubectl('the kubectl apply/patch/diff suite');
 const crdDir = resolve(import.meta.dirname, '../../crds');
+
+let k: KubectlEnv;
 let ts: TestServer;
 let home: string;
 let env: NodeJS.ProcessEnv;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function kubectl(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const p = spawn('kubectl', args, { env: { ...env, ...extraEnv }, stdio: 'pipe' });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
-    p.stdin.end();
-  });
-}
-
-async function ok(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<string> {
-  const r = await kubectl(args, extraEnv);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-  return r.stdout;
-}
+const kubectl = (args: string[], extraEnv?: NodeJS.ProcessEnv) => k.run(args, { env: extraEnv });
+const ok = (args: string[], extraEnv?: NodeJS.ProcessEnv) => k.ok(args, { env: extraEnv });
 
 let fileCount = 0;
 function file(text: string): string {
@@ -85,18 +64,11 @@ ${opts.env ? `        env:\n        - {name: MODE, value: ${opts.env}}\n` : ''}`
 
 describe.skipIf(!hasKubectl)('kubectl apply, patch, diff, edit', () => {
   beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), 'packsync-kubectl-apply-'));
-    mkdirSync(join(home, '.kube'));
-    ts = await startTestServer({ kubeconfigOut: join(home, '.kube', 'config') });
-    env = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: home,
-      KUBECONFIG: join(home, '.kube', 'config'),
-    };
+    k = await startKubectlEnv('packsync-kubectl-apply-');
+    ({ ts, home, env } = k);
   });
   afterAll(async () => {
-    await ts.server.stop();
-    rmSync(home, { recursive: true, force: true });
+    await k.stop();
   });
 
   it('client-side apply: created, unchanged, then configured through a strategic merge patch', async () => {

@@ -1,46 +1,25 @@
 // The real kubectl against the server (private HOME and KUBECONFIG): exit codes and output.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestServer, testNames, type TestServer } from './helpers.js';
+import {
+  hasKubectl,
+  startKubectlEnv,
+  warnIfNoKubectl,
+  type KubectlEnv,
+} from './kubectl-helpers.js';
+import { eventually, testNames, type TestServer } from './helpers.js';
 
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
-if (!hasKubectl) {
-  console.warn(
-    '\n*** SKIPPING the kubectl suite: `kubectl` is not installed on this machine ***\n',
-  );
-}
+warnIfNoKubectl('the kubectl suite');
 
+let k: KubectlEnv;
 let ts: TestServer;
 let home: string;
 let env: NodeJS.ProcessEnv;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function kubectl(args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('kubectl', args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    p.stdin.end(input ?? '');
-  });
-}
-
-async function ok(args: string[], input?: string): Promise<string> {
-  const r = await kubectl(args, input);
-  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-  return r.stdout;
-}
+const kubectl = (args: string[], input?: string) => k.run(args, { input });
+const ok = (args: string[], input?: string) => k.ok(args, { input });
 
 function file(name: string, text: string): string {
   const f = join(home, name);
@@ -67,18 +46,11 @@ function allRows(out: string): string[][] {
 
 describe.skipIf(!hasKubectl)('kubectl', () => {
   beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), 'packsync-kubectl-'));
-    mkdirSync(join(home, '.kube'));
-    ts = await startTestServer({ kubeconfigOut: join(home, '.kube', 'config') });
-    env = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: home,
-      KUBECONFIG: join(home, '.kube', 'config'),
-    };
+    k = await startKubectlEnv('packsync-kubectl-');
+    ({ ts, home, env } = k);
   });
   afterAll(async () => {
-    await ts.server.stop();
-    rmSync(home, { recursive: true, force: true });
+    await k.stop();
   });
 
   it('version reports the server as 1.32', async () => {

@@ -1,37 +1,19 @@
 // kubectl's own waiting commands pass against the server because the simulator rolls workloads out.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshNamespace, startTestServer, type TestServer } from './helpers.js';
+import {
+  hasKubectl,
+  startKubectlEnv,
+  warnIfNoKubectl,
+  type KubectlEnv,
+} from './kubectl-helpers.js';
+import { freshNamespace, type TestServer } from './helpers.js';
 
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
-if (!hasKubectl) {
-  console.warn(
-    '\n*** SKIPPING the simulator kubectl tests: `kubectl` is not installed on this machine ***\n',
-  );
-}
+warnIfNoKubectl('the simulator kubectl tests');
 
+let k: KubectlEnv;
 let ts: TestServer;
-let home: string;
-let env: NodeJS.ProcessEnv;
 
-function kubectl(
-  args: string[],
-  input = '',
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('kubectl', args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    p.stdin.end(input);
-  });
-}
+const kubectl = (args: string[], input = '') => k.run(args, { input });
 
 function deploymentYaml(name: string, ns: string, annotations = ''): string {
   return `apiVersion: apps/v1
@@ -55,22 +37,14 @@ ${annotations ? `  annotations:\n${annotations}\n` : ''}spec:
 
 describe.skipIf(!hasKubectl)('kubectl against the simulator', () => {
   beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), 'packsync-sim-kubectl-'));
-    mkdirSync(join(home, '.kube'));
-    // A real delay, so that kubectl has to wait for the rollout.
-    ts = await startTestServer({
-      kubeconfigOut: join(home, '.kube', 'config'),
+    k = await startKubectlEnv('packsync-sim-kubectl-', {
+      // A real delay, so that kubectl has to wait for the rollout.
       simulator: { delayMs: 500 },
     });
-    env = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: home,
-      KUBECONFIG: join(home, '.kube', 'config'),
-    };
+    ({ ts } = k);
   });
   afterAll(async () => {
-    await ts.server.stop();
-    rmSync(home, { recursive: true, force: true });
+    await k.stop();
   });
 
   it('rollout status waits for the deployment and reports success', async () => {
