@@ -12,21 +12,36 @@ import { objectTemplateKinds, setupObjectTemplate } from './object-template/setu
 import { scopes } from './object-set/scope.js';
 import { setupObjectSet, setupObjectSetPhase } from './object-set/setup.js';
 import { packageScopes } from './package/scope.js';
-import { setupPackage } from './package/setup.js';
+import { setupPackage, type PackageSetupOptions } from './package/setup.js';
+import type { ObjectTemplateDeps } from './object-template/controller.js';
 import type { ControllerSetup } from './runtime/index.js';
 
 export type { ControllerSetup, ControllerSetupOptions } from './runtime/index.js';
 
-export const controllerSetups: readonly ControllerSetup[] = [
-  // Revision engine: (Cluster)ObjectDeployment -> (Cluster)ObjectSet -> (Cluster)ObjectSetPhase
-  // of class default -> managed objects.
-  ...scopes.flatMap((scope) => [
-    setupObjectDeployment(scope),
-    setupObjectSet(scope),
-    setupObjectSetPhase(scope),
-  ]),
-  // (Cluster)ObjectTemplate: sources -> rendered object.
-  ...objectTemplateKinds.map((kind) => setupObjectTemplate(kind)),
-  // (Cluster)Package -> pull, load, render -> (Cluster)ObjectDeployment and ObjectSlices.
-  ...packageScopes.map((scope) => setupPackage(scope)),
-];
+/** Options the manager's flags feed into the controllers (each controller owns its part). */
+export interface ControllersOptions {
+  /** (Cluster)Package: registry access, overrides, pull cache. */
+  package?: PackageSetupOptions;
+  /** (Cluster)ObjectTemplate: source retry intervals. */
+  objectTemplate?: Pick<ObjectTemplateDeps, 'sourceRetryMs' | 'optionalRetryMs'>;
+}
+
+/** The controllers the manager runs, configured from its flags. */
+export function buildControllerSetups(opts: ControllersOptions = {}): readonly ControllerSetup[] {
+  return [
+    // Revision engine: (Cluster)ObjectDeployment -> (Cluster)ObjectSet -> (Cluster)ObjectSetPhase
+    // of class default -> managed objects.
+    ...scopes.flatMap((scope) => [
+      setupObjectDeployment(scope),
+      setupObjectSet(scope),
+      setupObjectSetPhase(scope),
+    ]),
+    // (Cluster)ObjectTemplate: sources -> rendered object.
+    ...objectTemplateKinds.map((kind) => setupObjectTemplate(kind, opts.objectTemplate)),
+    // (Cluster)Package -> pull, load, render -> (Cluster)ObjectDeployment and ObjectSlices.
+    ...packageScopes.map((scope) => setupPackage(scope, opts.package)),
+  ];
+}
+
+/** The controllers with default options. */
+export const controllerSetups: readonly ControllerSetup[] = buildControllerSetups();
