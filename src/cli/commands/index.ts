@@ -12,6 +12,7 @@ import { registerRender } from './render.js';
 import { registerRepo } from './repo.js';
 import { registerServer } from './server.js';
 import { registerTree } from './tree.js';
+import { registerUp } from './up.js';
 import { registerUpdate } from './update.js';
 import { registerValidate } from './validate.js';
 
@@ -28,4 +29,5 @@ export const commands: readonly RegisterCommand[] = [
   registerRepo,
   registerServer,
   registerManager,
+  registerUp,
 ];

@@ -1,0 +1,137 @@
+/**
+ * Packages and ClusterPackages of a cluster as progress rows, kept current by two informers over
+ * any KubeClient (the embedded server or a real cluster), and a wait for them to settle.
+ */
+import { coreGroup, coreVersion } from '../apis/index.js';
+import { Informer, type KubeClient, type KubeObject } from '../kube/index.js';
+import {
+  packageRow,
+  rowKey,
+  sortRows,
+  summarize,
+  type PackageRow,
+  type Summary,
+} from './progress.js';
+
+const apiVersion = `${coreGroup}/${coreVersion}`;
+
+export type RowsListener = (rows: PackageRow[]) => void;
+
+export class PackageWatch {
+  private readonly informers: Informer[];
+  private readonly rows = new Map<string, PackageRow>();
+  private readonly listeners = new Set<RowsListener>();
+  private readonly unsubscribes: (() => void)[] = [];
+
+  constructor(client: KubeClient, opts: { backoffBaseMs?: number } = {}) {
+    this.informers = ['Package', 'ClusterPackage'].map(
+      (kind) =>
+        new Informer(client, {
+          apiVersion,
+          kind,
+          ...(opts.backoffBaseMs !== undefined ? { backoffBaseMs: opts.backoffBaseMs } : {}),
+        }),
+    );
+    for (const inf of this.informers) {
+      this.unsubscribes.push(
+        inf.addHandler((ev) => {
+          const row = packageRow(ev.object);
+          if (ev.type === 'delete') this.rows.delete(row.key);
+          else this.rows.set(row.key, row);
+          this.emit();
+        }),
+      );
+    }
+  }
+
+  /** Starts both informers and waits for their first list. */
+  async start(timeoutMs = 60_000): Promise<void> {
+    for (const inf of this.informers) inf.start();
+    await Promise.all(this.informers.map((i) => i.waitForSync(timeoutMs)));
+  }
+
+  current(): PackageRow[] {
+    return sortRows(this.rows.values());
+  }
+
+  get(kind: string, namespace: string | undefined, name: string): PackageRow | undefined {
+    return this.rows.get(rowKey(kind, namespace, name));
+  }
+
+  summary(): Summary {
+    return summarize(this.rows.values());
+  }
+
+  /** Calls `l` with every change (and once now); returns the unsubscribe. */
+  subscribe(l: RowsListener): () => void {
+    this.listeners.add(l);
+    l(this.current());
+    return () => {
+      this.listeners.delete(l);
+    };
+  }
+
+  private emit(): void {
+    const rows = this.current();
+    for (const l of this.listeners) l(rows);
+  }
+
+  async stop(): Promise<void> {
+    for (const u of this.unsubscribes.splice(0)) u();
+    this.listeners.clear();
+    await Promise.all(this.informers.map((i) => i.stop()));
+  }
+}
+
+export type SettleOutcome =
+  | { kind: 'available'; rows: PackageRow[] }
+  | { kind: 'invalid'; rows: PackageRow[]; invalid: PackageRow[] }
+  | { kind: 'timeout'; rows: PackageRow[]; pending: PackageRow[]; missing: string[] };
+
+/**
+ * Resolves once every package is settled (Available or Invalid for its current spec) and every
+ * key of `expected` (objects just applied) has been seen; or when `timeoutMs` passes.
+ */
+export function waitForSettled(
+  watch: PackageWatch,
+  opts: { expected?: readonly KubeObject[]; timeoutMs: number; signal?: AbortSignal },
+): Promise<SettleOutcome> {
+  const expected = (opts.expected ?? []).map((o) =>
+    rowKey(o.kind, o.metadata.namespace, o.metadata.name ?? ''),
+  );
+  return new Promise<SettleOutcome>((resolve) => {
+    let done = false;
+    // Set after subscribe returns; subscribe itself may already finish (everything settled).
+    const subscription: { off?: () => void } = {};
+    const finish = (o: SettleOutcome): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      subscription.off?.();
+      opts.signal?.removeEventListener('abort', onAbort);
+      resolve(o);
+    };
+    const check = (rows: PackageRow[]): void => {
+      const seen = new Set(rows.map((r) => r.key));
+      if (expected.some((k) => !seen.has(k))) return;
+      if (rows.some((r) => r.settled === undefined)) return;
+      const invalid = rows.filter((r) => r.settled === 'invalid');
+      finish(invalid.length > 0 ? { kind: 'invalid', rows, invalid } : { kind: 'available', rows });
+    };
+    const onTimeout = (): void => {
+      const rows = watch.current();
+      const seen = new Set(rows.map((r) => r.key));
+      finish({
+        kind: 'timeout',
+        rows,
+        pending: rows.filter((r) => r.settled === undefined),
+        missing: expected.filter((k) => !seen.has(k)),
+      });
+    };
+    const onAbort = onTimeout;
+    const timer = setTimeout(onTimeout, opts.timeoutMs);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    subscription.off = watch.subscribe(check);
+    if (done) subscription.off();
+  });
+}
