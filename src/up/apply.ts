@@ -47,6 +47,37 @@ function localRef(o: KubeObject): { repository: string; tag: string | undefined 
   }
 }
 
+/**
+ * A Package object for every built package no found object refers to, so a package folder alone
+ * deploys: a ClusterPackage when the manifest allows the Cluster scope, else a Package in
+ * `default`; named after the folder's last segment, with the package's default config.
+ */
+export function defaultPackageObjects(
+  objects: readonly FoundObject[],
+  builds: BuildResult,
+): FoundObject[] {
+  const referenced = new Set(
+    objects.map((f) => localRef(f.object)?.repository).filter((r) => r !== undefined),
+  );
+  const out: FoundObject[] = [];
+  for (const b of builds.built.values()) {
+    if (referenced.has(b.found.repository)) continue;
+    const name = b.found.repository.split('/').pop() ?? b.found.repository;
+    const cluster = b.scopes.includes('Cluster');
+    out.push({
+      object: {
+        apiVersion: pkoApiVersion,
+        kind: cluster ? 'ClusterPackage' : 'Package',
+        metadata: cluster ? { name } : { name, namespace: 'default' },
+        spec: { image: `${localRegistryHost}/${b.found.repository}:latest` },
+      },
+      file: `${b.found.manifestShown} (default Package object)`,
+      index: 0,
+    });
+  }
+  return out;
+}
+
 export interface AppliedObject {
   found: FoundObject;
   object: KubeObject;

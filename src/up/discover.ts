@@ -20,6 +20,8 @@ export interface FoundPackage {
   path: string;
   /** The file that made it a package folder (`manifest.yaml` or `manifest.yml`). */
   manifestFile: string;
+  /** `manifestFile` as messages show it. */
+  manifestShown: string;
   /** Repository in the local registry: the path, lowercased (`packsync.local/<repository>`). */
   repository: string;
 }
@@ -82,7 +84,13 @@ export async function discover(
         });
         return;
       }
-      out.packages.push({ folder: abs, path, manifestFile: join(abs, manifest), repository });
+      out.packages.push({
+        folder: abs,
+        path,
+        manifestFile: join(abs, manifest),
+        manifestShown: shown(join(abs, manifest)),
+        repository,
+      });
       return;
     }
     for (const e of entries) {

@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { UserError, errorMessage } from '../errors.js';
-import { applyObjects, localImageTags } from './apply.js';
+import { applyObjects, defaultPackageObjects, localImageTags } from './apply.js';
 import { discover, localRegistryHost } from './discover.js';
 import { buildLocalPackages } from './local-packages.js';
 import type { SourceReporter, SourceResult, UpSession, UpSource } from './session.js';
@@ -48,7 +48,8 @@ export function folderSource(dir: string, cwd: string = process.cwd()): UpSource
           onFailed: (p) => report.problem(p),
         },
       );
-      const { applied, problems } = await applyObjects(session.client, found.objects, builds);
+      const objects = [...found.objects, ...defaultPackageObjects(found.objects, builds)];
+      const { applied, problems } = await applyObjects(session.client, objects, builds);
       for (const a of applied) {
         const m = a.object.metadata;
         report.info(

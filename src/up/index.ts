@@ -20,7 +20,7 @@ export { discover, localRegistryHost } from './discover.js';
 export type { Discovery, FoundObject, FoundPackage, FoundProblem } from './discover.js';
 export { buildLocalPackages } from './local-packages.js';
 export type { BuildResult, BuiltPackage } from './local-packages.js';
-export { applyObjects, isPackageObject, prepareObject } from './apply.js';
+export { applyObjects, defaultPackageObjects, isPackageObject, prepareObject } from './apply.js';
 export { PackageWatch, waitForSettled } from './watch.js';
 export type { SettleOutcome } from './watch.js';
 export { formatRow, packageRow, plainLine, summarize } from './progress.js';

@@ -16,6 +16,8 @@ export interface BuiltPackage {
   digest: string;
   /** Tags pushed in the repository. */
   tags: string[];
+  /** The manifest's `spec.scopes` (`Cluster`, `Namespaced`). */
+  scopes: string[];
 }
 
 export interface BuildResult {
@@ -50,7 +52,12 @@ export async function buildLocalPackages(
       for (const tag of tags) {
         await client.pushImage(`${registryHost}/${found.repository}:${tag}`, image);
       }
-      const b: BuiltPackage = { found, digest: image.digest, tags };
+      const b: BuiltPackage = {
+        found,
+        digest: image.digest,
+        tags,
+        scopes: [...pkg.manifest.spec.scopes],
+      };
       result.built.set(found.repository, b);
       opts.onBuilt?.(b);
     } catch (err) {
