@@ -9,7 +9,14 @@ import { createConnection, createServer, type AddressInfo, type Socket } from 'n
 import { networkInterfaces } from 'node:os';
 import { packageScopes } from '../../src/controllers/package/scope.js';
 import { setupPackage, type PackageSetupOptions } from '../../src/controllers/package/setup.js';
-import type { KubeObject } from '../../src/kube/index.js';
+import { buildControllerSetups } from '../../src/controllers/index.js';
+import {
+  Manager,
+  type Controller,
+  type ControllerSetup,
+} from '../../src/controllers/runtime/index.js';
+import { KubeClient, type KubeObject } from '../../src/kube/index.js';
+import type { RunningServer } from '../../src/server/index.js';
 import { buildPackageImage, RegistryClient } from '../../src/oci/index.js';
 import { importFolder } from '../../src/packages/index.js';
 import { PKO, startRevisionEnv, type RevisionEnv } from './revision-helpers.js';
@@ -101,9 +108,41 @@ export async function startForwarder(
   };
 }
 
-/** The revision engine plus (Cluster)Package controllers configured with `options`. */
-export function startPackageEnv(options: PackageSetupOptions = {}): Promise<RevisionEnv> {
-  return startRevisionEnv({ extra: packageScopes.map((s) => setupPackage(s, options)) });
+/** The revision engine plus (Cluster)Package controllers configured with `options`, and `extra`. */
+export function startPackageEnv(
+  options: PackageSetupOptions = {},
+  extra: readonly ControllerSetup[] = [],
+): Promise<RevisionEnv> {
+  return startRevisionEnv({
+    extra: [...packageScopes.map((s) => setupPackage(s, options)), ...extra],
+  });
+}
+
+/** Every controller the manager runs (revision engine, ObjectTemplate, Package). */
+export function allSetups(options: PackageSetupOptions): readonly ControllerSetup[] {
+  return buildControllerSetups({ package: options, objectTemplate: { sourceRetryMs: 200 } });
+}
+
+/** A new Manager running `setups` against an existing API server (a manager restart). */
+export async function startManager(
+  server: RunningServer,
+  setups: readonly ControllerSetup[],
+): Promise<{ client: KubeClient; mgr: Manager; controllers: Controller[]; stop(): Promise<void> }> {
+  const client = await KubeClient.fromKubeConfigString(server.kubeconfig);
+  const mgr = new Manager({ client, informer: { backoffBaseMs: 20 } });
+  const controllers: Controller[] = [];
+  for (const s of setups) controllers.push(await s.setup(mgr, { workers: 2 }));
+  for (const c of controllers) mgr.add(c);
+  await mgr.start();
+  return {
+    client,
+    mgr,
+    controllers,
+    stop: async () => {
+      await mgr.stop(2_000);
+      client.close();
+    },
+  };
 }
 
 export function packageObject(
