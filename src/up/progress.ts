@@ -75,6 +75,46 @@ export function packageRow(o: KubeObject): PackageRow {
   };
 }
 
+const packageOfDeployment: Record<string, string> = {
+  ObjectDeployment: 'Package',
+  ClusterObjectDeployment: 'ClusterPackage',
+};
+
+/**
+ * For a (Cluster)ObjectSet owned by a package's ObjectDeployment (same name as the package): the
+ * package row it belongs to, its revision, and its Available message when not Available.
+ */
+export function revisionMessage(
+  o: KubeObject,
+): { packageKey: string; name: string; revision: number; message: string | undefined } | undefined {
+  const owner = o.metadata.ownerReferences?.find(
+    (r) => r.controller === true && packageOfDeployment[r.kind] !== undefined,
+  );
+  if (owner === undefined) return undefined;
+  const spec = (o.spec ?? {}) as { revision?: unknown; lifecycleState?: unknown };
+  if (spec.lifecycleState === 'Archived') return undefined;
+  const st = (o.status ?? {}) as { revision?: unknown; conditions?: Cond[] };
+  const revision =
+    typeof spec.revision === 'number'
+      ? spec.revision
+      : typeof st.revision === 'number'
+        ? st.revision
+        : 0;
+  const available = (Array.isArray(st.conditions) ? st.conditions : []).find(
+    (c) => c.type === 'Available',
+  );
+  const message =
+    available !== undefined && available.status !== 'True' && available.message
+      ? available.message
+      : undefined;
+  return {
+    packageKey: rowKey(packageOfDeployment[owner.kind] ?? '', o.metadata.namespace, owner.name),
+    name: o.metadata.name ?? '',
+    revision,
+    message,
+  };
+}
+
 export function sortRows(rows: Iterable<PackageRow>): PackageRow[] {
   return [...rows].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

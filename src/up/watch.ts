@@ -1,11 +1,14 @@
 /**
- * Packages and ClusterPackages of a cluster as progress rows, kept current by two informers over
- * any KubeClient (the embedded server or a real cluster), and a wait for them to settle.
+ * Packages and ClusterPackages of a cluster as progress rows, kept current by informers over any
+ * KubeClient (the embedded server or a real cluster), and a wait for them to settle. The
+ * (Cluster)ObjectSets are watched too: while a package is not Available, the message of its
+ * latest revision (the failing probe, e.g. `Phase "deploy" failed: ...`) says why.
  */
 import { coreGroup, coreVersion } from '../apis/index.js';
 import { Informer, type KubeClient, type KubeObject } from '../kube/index.js';
 import {
   packageRow,
+  revisionMessage,
   rowKey,
   sortRows,
   summarize,
@@ -20,19 +23,25 @@ export type RowsListener = (rows: PackageRow[]) => void;
 export class PackageWatch {
   private readonly informers: Informer[];
   private readonly rows = new Map<string, PackageRow>();
+  /** Latest (highest) revision's failure message by package row key. */
+  private readonly revisions = new Map<
+    string,
+    Map<string, { revision: number; message: string | undefined }>
+  >();
   private readonly listeners = new Set<RowsListener>();
   private readonly unsubscribes: (() => void)[] = [];
 
   constructor(client: KubeClient, opts: { backoffBaseMs?: number } = {}) {
-    this.informers = ['Package', 'ClusterPackage'].map(
-      (kind) =>
-        new Informer(client, {
-          apiVersion,
-          kind,
-          ...(opts.backoffBaseMs !== undefined ? { backoffBaseMs: opts.backoffBaseMs } : {}),
-        }),
-    );
-    for (const inf of this.informers) {
+    const informer = (kind: string): Informer =>
+      new Informer(client, {
+        apiVersion,
+        kind,
+        ...(opts.backoffBaseMs !== undefined ? { backoffBaseMs: opts.backoffBaseMs } : {}),
+      });
+    const packages = ['Package', 'ClusterPackage'].map(informer);
+    const objectSets = ['ObjectSet', 'ClusterObjectSet'].map(informer);
+    this.informers = [...packages, ...objectSets];
+    for (const inf of packages) {
       this.unsubscribes.push(
         inf.addHandler((ev) => {
           const row = packageRow(ev.object);
@@ -42,24 +51,43 @@ export class PackageWatch {
         }),
       );
     }
+    for (const inf of objectSets) {
+      this.unsubscribes.push(
+        inf.addHandler((ev) => {
+          const r = revisionMessage(ev.object);
+          if (r === undefined) return;
+          let byName = this.revisions.get(r.packageKey);
+          if (byName === undefined) this.revisions.set(r.packageKey, (byName = new Map()));
+          if (ev.type === 'delete') byName.delete(r.name);
+          else byName.set(r.name, { revision: r.revision, message: r.message });
+          if (byName.size === 0) this.revisions.delete(r.packageKey);
+          this.emit();
+        }),
+      );
+    }
   }
 
-  /** Starts both informers and waits for their first list. */
+  /** Starts the informers and waits for their first list. */
   async start(timeoutMs = 60_000): Promise<void> {
     for (const inf of this.informers) inf.start();
     await Promise.all(this.informers.map((i) => i.waitForSync(timeoutMs)));
   }
 
   current(): PackageRow[] {
-    return sortRows(this.rows.values());
-  }
-
-  get(kind: string, namespace: string | undefined, name: string): PackageRow | undefined {
-    return this.rows.get(rowKey(kind, namespace, name));
+    return sortRows(
+      [...this.rows.values()].map((row) => {
+        if (row.settled !== undefined || row.phase === 'Invalid') return row;
+        let latest: { revision: number; message: string | undefined } | undefined;
+        for (const r of this.revisions.get(row.key)?.values() ?? []) {
+          if (latest === undefined || r.revision > latest.revision) latest = r;
+        }
+        return latest?.message === undefined ? row : { ...row, message: latest.message };
+      }),
+    );
   }
 
   summary(): Summary {
-    return summarize(this.rows.values());
+    return summarize(this.current());
   }
 
   /** Calls `l` with every change (and once now); returns the unsubscribe. */
