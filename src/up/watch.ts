@@ -18,6 +18,11 @@ import {
 
 const apiVersion = `${coreGroup}/${coreVersion}`;
 
+interface RevisionInfo {
+  revision: number;
+  message: string | undefined;
+}
+
 export type RowsListener = (rows: PackageRow[]) => void;
 
 export class PackageWatch {
@@ -57,7 +62,10 @@ export class PackageWatch {
           const r = revisionMessage(ev.object);
           if (r === undefined) return;
           let byName = this.revisions.get(r.packageKey);
-          if (byName === undefined) this.revisions.set(r.packageKey, (byName = new Map()));
+          if (byName === undefined) {
+            byName = new Map<string, RevisionInfo>();
+            this.revisions.set(r.packageKey, byName);
+          }
           if (ev.type === 'delete') byName.delete(r.name);
           else byName.set(r.name, { revision: r.revision, message: r.message });
           if (byName.size === 0) this.revisions.delete(r.packageKey);
