@@ -4,6 +4,9 @@
  * the kubeconfig lookup, the ObjectSets of a package or ObjectDeployment, and API errors turned
  * into user errors.
  */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { annotations, coreGroup, coreVersion, labels } from '../apis/index.js';
 import { UserError, errorMessage } from '../errors.js';
@@ -100,6 +103,16 @@ export interface ClusterFlags {
 
 /** A client for the kubeconfig flag, else the default lookup like kubectl's. */
 export async function connect(kubeconfig: string | undefined): Promise<KubeClient> {
+  if (
+    kubeconfig === undefined &&
+    (process.env.KUBECONFIG ?? '') === '' &&
+    (process.env.KUBERNETES_SERVICE_HOST ?? '') === '' &&
+    !existsSync(join(homedir(), '.kube', 'config'))
+  ) {
+    throw new UserError(
+      'no kubeconfig: pass --kubeconfig, set $KUBECONFIG or create ~/.kube/config (packsync server --kubeconfig-out writes one)',
+    );
+  }
   try {
     return await KubeClient.fromKubeConfigFile(kubeconfig);
   } catch (err) {
