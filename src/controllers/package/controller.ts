@@ -37,7 +37,10 @@ import { mirrorDeployment, phaseOf, unpackConditions, type UnpackOutcome } from 
 const apiVersion = `${coreGroup}/${coreVersion}`;
 
 export interface PackageDeps {
+  /** Reads (Cluster)Packages and (Cluster)ObjectDeployments (the manager's informer cache). */
   reader: KubeReader;
+  /** Lists slices and ObjectSets for the slice GC; default `reader`. */
+  uncached?: KubeReader | undefined;
   writer: KubeWriter;
   pull: PullFn;
   events?: EventRecorder | undefined;
@@ -241,7 +244,8 @@ export class PackageReconciler {
   private async collectSlices(od: KubeObject): Promise<void> {
     const name = od.metadata.name ?? '';
     const namespace = this.scope.namespaced ? od.metadata.namespace : undefined;
-    const slices = await this.deps.reader.list(apiVersion, this.scope.sliceKind, {
+    const reader = this.deps.uncached ?? this.deps.reader;
+    const slices = await reader.list(apiVersion, this.scope.sliceKind, {
       namespace,
       labelSelector: `${L.sliceOwner}=${name}`,
     });
@@ -252,7 +256,7 @@ export class PackageReconciler {
       for (const p of phases) for (const s of p.slices ?? []) used.add(s);
     };
     addPhases((od.spec as { template?: { spec?: unknown } } | undefined)?.template?.spec);
-    const sets = await this.deps.reader.list(
+    const sets = await reader.list(
       apiVersion,
       this.scope.namespaced ? 'ObjectSet' : 'ClusterObjectSet',
       { namespace, labelSelector: `${L.objectDeployment}=${name}` },

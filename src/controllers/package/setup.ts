@@ -77,7 +77,8 @@ export function setupPackage(
       const fixed = options.environment;
       const probe = fixed === undefined ? new EnvironmentProbe(mgr.client) : undefined;
       const r = new PackageReconciler(scope, {
-        reader: mgr.client,
+        reader: mgr.watches,
+        uncached: mgr.client,
         writer: mgr.client,
         pull,
         events: mgr.events,
