@@ -6,7 +6,7 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { parseDuration } from '../../apis/index.js';
-import { UserError } from '../../errors.js';
+import { UserError, errorMessage } from '../../errors.js';
 import {
   folderSource,
   PackageWatch,
@@ -153,7 +153,10 @@ async function runUp(ctx: CommandContext, o: RunOptions): Promise<void> {
       problem: (p: FoundProblem) => view.log(`error: ${p.file}: ${p.message}`),
     };
     for (const source of o.sources) {
-      const r = await source.sync(session, report);
+      const r = await source.sync(session, report).catch((err: unknown) => {
+        if (err instanceof UserError) throw err;
+        throw new UserError(`${source.describe}: ${errorMessage(err)}`, { cause: err });
+      });
       problems.push(...r.problems);
       applied.push(...r.applied);
       if (source.watch !== undefined && !o.wait) stopWatchers.push(source.watch(session, report));
