@@ -11,6 +11,7 @@ import { registerManager } from './manager.js';
 import { registerRender } from './render.js';
 import { registerRepo } from './repo.js';
 import { registerServer } from './server.js';
+import { registerSync } from './sync.js';
 import { registerTree } from './tree.js';
 import { registerUpdate } from './update.js';
 import { registerValidate } from './validate.js';
@@ -28,4 +29,5 @@ export const commands: readonly RegisterCommand[] = [
   registerRepo,
   registerServer,
   registerManager,
+  registerSync,
 ];

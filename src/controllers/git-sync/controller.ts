@@ -18,6 +18,7 @@ import {
   packsyncVersion,
   parseDuration,
   parseObject,
+  rfc3339Seconds,
   type Condition,
   type GitRef,
 } from '../../apis/index.js';
@@ -40,6 +41,7 @@ import {
 import type { Result } from '../runtime/controller.js';
 import { sameStatus } from '../object-set/status.js';
 import { desiredSlices } from '../package/desired.js';
+import { stableJson } from '../package/hash.js';
 import { fetchBackoff, defaultFetchBackoff, type Backoff } from './backoff.js';
 import { credentialsFromSecret, type GitCredentials } from './credentials.js';
 import {
@@ -126,12 +128,14 @@ class Refusal extends Error {
   }
 }
 
-function refusalOf(err: unknown): Refusal {
+/** The refusal for a load or render error; file names are relative to `path`, so it leads. */
+function refusalOf(err: unknown, path: string): Refusal {
   if (err instanceof Refusal) return err;
   // Rule violations (YAML, phases, scope, config schema, constraints) are validation; whatever
   // else the pipeline throws comes from running templates or CEL.
   const validation = err instanceof ViolationError || err instanceof FieldErrorList;
-  return new Refusal(validation ? R.validationFailed : R.renderFailed, errorMessage(err));
+  const where = path === '.' || path === '' ? '' : `loading ${path.replace(/\/+$/, '')}: `;
+  return new Refusal(validation ? R.validationFailed : R.renderFailed, where + errorMessage(err));
 }
 
 export class GitSyncReconciler {
@@ -139,11 +143,20 @@ export class GitSyncReconciler {
   private readonly failures = new Map<string, number>();
   /** Keys whose last refusal may pass at the same commit (a missing image). */
   private readonly recheck = new Set<string>();
+  /** The last resolve by key, reused for events that come sooner than half an interval. */
+  private readonly resolved = new Map<string, { source: string; sha: string; at: number }>();
+  /** Keys whose next reconcile must ask the remote (webhooks, `triggerSync`). */
+  private readonly forced = new Set<string>();
 
   constructor(
     readonly scope: GitSyncScope,
     private readonly deps: GitSyncDeps,
   ) {}
+
+  /** The next reconcile of `key` resolves the ref even if it just did (a push was announced). */
+  requestSync(key: string): void {
+    this.forced.add(key);
+  }
 
   reconcile = async (key: string): Promise<Result> => {
     const { namespace, name } = splitKey(key);
@@ -151,6 +164,8 @@ export class GitSyncReconciler {
     if (raw === undefined || raw.metadata.deletionTimestamp !== undefined) {
       this.failures.delete(key);
       this.recheck.delete(key);
+      this.resolved.delete(key);
+      this.forced.delete(key);
       return {};
     }
     const parsed = parseObject(this.scope.kind, raw);
@@ -193,7 +208,7 @@ export class GitSyncReconciler {
     let sha: string;
     try {
       credentials = await this.credentials(spec, raw);
-      sha = (await this.deps.source.resolve({ url: spec.url, ref: spec.ref, credentials })).sha;
+      sha = await this.resolve(key, spec, credentials, intervalMs, now);
     } catch (err) {
       return this.fetchFailed(key, err, finish);
     }
@@ -212,19 +227,10 @@ export class GitSyncReconciler {
           (ready.reason === R.synced || ready.reason === R.progressing)));
     if (handled) {
       this.failures.delete(key);
-      if (isRefused(status.conditions)) {
-        if (od !== undefined && typeof rolloutState(od).revision === 'number') {
-          status.revision = rolloutState(od).revision;
-        }
-        if (!sameStatus(raw.status, status)) {
-          await this.deps.writer.updateStatus({
-            ...raw,
-            status: status,
-          });
-        }
-        return { requeueAfter: intervalMs };
-      }
-      return finish({ kind: 'applied', commit: sha }, { requeueAfter: intervalMs });
+      const outcome: SyncOutcome = isRefused(status.conditions)
+        ? { kind: 'kept' }
+        : { kind: 'applied', commit: sha };
+      return finish(outcome, { requeueAfter: intervalMs });
     }
 
     let checkedOut: { commit: CommitInfo; files: ReadonlyMap<string, Uint8Array> };
@@ -239,7 +245,7 @@ export class GitSyncReconciler {
     }
     this.failures.delete(key);
     status.lastAttemptedCommit = sha;
-    status.lastSyncTime = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    status.lastSyncTime = rfc3339Seconds(now);
     status.observedGeneration = generation;
 
     let desired: DesiredState;
@@ -257,7 +263,7 @@ export class GitSyncReconciler {
       );
       await this.checkImages(desired, raw.metadata.namespace ?? '');
     } catch (err) {
-      const refusal = refusalOf(err);
+      const refusal = refusalOf(err, spec.path);
       if (refusal.retry) this.recheck.add(key);
       else this.recheck.delete(key);
       this.deps.events?.event(raw, 'Warning', refusal.reason, refusal.message);
@@ -280,6 +286,35 @@ export class GitSyncReconciler {
     status.lastAppliedCommit = sha;
     return finish({ kind: 'applied', commit: sha }, { requeueAfter: intervalMs });
   };
+
+  /**
+   * The commit `spec.ref` points at. Events (the OD's rollout progressing) that come within half an
+   * interval of the last resolve reuse its answer, so a rollout does not poll the remote for each
+   * status change; interval requeues and triggers always ask the remote.
+   */
+  private async resolve(
+    key: string,
+    spec: SpecLike,
+    credentials: GitCredentials | undefined,
+    intervalMs: number,
+    now: Date,
+  ): Promise<string> {
+    const source = stableJson({ url: spec.url, ref: spec.ref });
+    const last = this.resolved.get(key);
+    const forced = this.forced.delete(key);
+    if (
+      !forced &&
+      last !== undefined &&
+      last.source === source &&
+      now.getTime() - last.at < intervalMs / 2
+    ) {
+      return last.sha;
+    }
+    this.resolved.delete(key);
+    const { sha } = await this.deps.source.resolve({ url: spec.url, ref: spec.ref, credentials });
+    this.resolved.set(key, { source, sha, at: now.getTime() });
+    return sha;
+  }
 
   private async fetchFailed(
     key: string,

@@ -26,7 +26,9 @@ export type SyncOutcome =
   | { kind: 'applied'; commit: string }
   | { kind: 'refused'; reason: RefusedReason; commit: string; message: string }
   | { kind: 'fetch-failed'; message: string; stalled: boolean; retryInMs: number }
-  | { kind: 'suspended' };
+  | { kind: 'suspended' }
+  /** Nothing new since a refused commit: its conditions stay as they are. */
+  | { kind: 'kept' };
 
 /** Reasons of a Ready condition that records a refused commit (kept until a good one). */
 export const refusedReasons: readonly string[] = [R.validationFailed, R.renderFailed];
@@ -85,6 +87,8 @@ export function syncConditions(
     list = removeStatusCondition(list, type);
   };
   switch (outcome.kind) {
+    case 'kept':
+      break;
     case 'suspended':
       drop(T.reconciling);
       break;
