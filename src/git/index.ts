@@ -25,3 +25,18 @@ export { GitSourceError, gitSourceErrorReasons, type GitSourceErrorReason } from
 export { chooseRef, describeRef, highestSemverTag, type AdvertisedRef } from './refs.js';
 export { normalizeTreePath } from './tree.js';
 export { parseRepoLocation, redactUrl, redactText } from './url.js';
+export {
+  clusterScopeNamespace,
+  createWebhookHandler,
+  parseHookPath,
+  signBody,
+  startWebhookReceiver,
+  verifySignature,
+  webhookProviders,
+  type WebhookHandler,
+  type WebhookHandlerOptions,
+  type WebhookLogger,
+  type WebhookProvider,
+  type WebhookReceiver,
+  type WebhookTriggerInfo,
+} from './webhook.js';
