@@ -58,3 +58,4 @@ export {
   defaultGitSyncTriggers,
   type GitSyncSetupOptions,
 } from './git-sync/setup.js';
+export { startGitSyncWebhookReceiver, type RunningWebhookReceiver } from './git-sync/webhook.js';

@@ -11,7 +11,7 @@ import { packageScopes } from '../../src/controllers/package/scope.js';
 import { setupPackage } from '../../src/controllers/package/setup.js';
 import { GitSyncTriggers, setupGitSyncs } from '../../src/controllers/git-sync/setup.js';
 import { GitSource } from '../../src/git/index.js';
-import type { KubeObject, ObjectRef } from '../../src/kube/index.js';
+import type { KubeObject, KubeReader, ObjectRef } from '../../src/kube/index.js';
 import { buildPackageImage, RegistryClient } from '../../src/oci/index.js';
 import { importFolder } from '../../src/packages/index.js';
 import { startGitServer, type GitServer } from '../helpers/git-server.js';
@@ -119,7 +119,7 @@ export function statusOf(obj: KubeObject | undefined): GitSyncStatus {
  * Synced/Progressing, attempted for refusals); returns it.
  */
 export async function waitForSync(
-  env: RevisionEnv,
+  reader: KubeReader | { client: KubeReader },
   ref: ObjectRef,
   want: { reason: string; commit: string; revision?: number },
   timeoutMs = 30_000,
@@ -128,7 +128,7 @@ export async function waitForSync(
   try {
     return await eventually(
       async () => {
-        last = await env.client.get(ref);
+        last = await ('client' in reader ? reader.client : reader).get(ref);
         const st = statusOf(last);
         const ready = conditionOf(last, 'Ready');
         const commitOk =

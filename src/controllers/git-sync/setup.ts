@@ -1,6 +1,6 @@
 /**
  * Wires the (Cluster)GitSync reconcilers to a Manager: both scopes share one Git source (one cache
- * directory) and one `GitSyncTriggers`, through which the webhook receiver (the webhook receiver) asks for
+ * directory) and one `GitSyncTriggers`, through which the webhook receiver (`webhook.ts`) asks for
  * an immediate sync.
  */
 import { tmpdir } from 'node:os';
