@@ -164,6 +164,12 @@ describe.skipIf(missing.length > 0)('GitSync', () => {
         'ValidationFailed',
         /Package guarded\/web: spec\.image .*:missing/,
       ],
+      [
+        'no objects',
+        { 'apps/web.yaml': null, 'ns.yaml': null, 'README.md': '# emptied by mistake\n' },
+        'ValidationFailed',
+        /the repository holds no objects/,
+      ],
     ];
     for (const [what, change, reason, message] of refusals) {
       const bad = await env.git.commit('guarded', change, what);
@@ -186,7 +192,10 @@ describe.skipIf(missing.length > 0)('GitSync', () => {
     // A good commit clears the refusal.
     const fixed = await env.git.commit(
       'guarded',
-      { 'apps/web.yaml': packageYaml('web', 'guarded', env.image, { greeting: 'fixed' }) },
+      {
+        'ns.yaml': namespaceYaml('guarded'),
+        'apps/web.yaml': packageYaml('web', 'guarded', env.image, { greeting: 'fixed' }),
+      },
       'fix',
     );
     sync('guarded');

@@ -261,6 +261,14 @@ export class GitSyncReconciler {
         },
         this.deps.caps,
       );
+      if (desired.plan.objectDeployment.spec.template.spec.phases.length === 0) {
+        // An ObjectDeployment without phases makes no revision, so nothing would be pruned
+        // either: say so rather than report a sync that did nothing.
+        throw new Refusal(
+          R.validationFailed,
+          `${spec.path === '.' ? 'the repository' : spec.path} holds no objects (plain .yaml/.yml files or .gotmpl templates)`,
+        );
+      }
       await this.checkImages(desired, raw.metadata.namespace ?? '');
     } catch (err) {
       const refusal = refusalOf(err, spec.path);
