@@ -47,7 +47,7 @@ export function buildControllerSetups(opts: ControllersOptions = {}): readonly C
     // (Cluster)Package -> pull, load, render -> (Cluster)ObjectDeployment and ObjectSlices.
     ...packageScopes.map((scope) => setupPackage(scope, opts.package)),
     // (Cluster)GitSync -> resolve, fetch, load, render -> (Cluster)ObjectDeployment per commit.
-    ...setupGitSyncs({ pullOptions: opts.package?.pullOptions, ...opts.gitSync }),
+    ...setupGitSyncs({ registry: opts.package, ...opts.gitSync }),
   ];
 }
 

@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { coreGroup, coreVersion, packsyncGroup, packsyncVersion } from '../../apis/index.js';
 import { GitSource } from '../../git/index.js';
 import type { KubeReader } from '../../kube/index.js';
-import { loadDockerConfig, RegistryClient } from '../../oci/index.js';
-import type { PullOptions } from '../../packages/index.js';
+import { loadDockerConfig, parseReference, RegistryClient } from '../../oci/index.js';
 import { defaultRenderCapabilities } from '../../packages/engines.js';
 import {
   Controller,
@@ -20,6 +19,9 @@ import {
   type Manager,
 } from '../runtime/index.js';
 import type { Backoff } from './backoff.js';
+import { effectiveImage } from '../package/overrides.js';
+import { isInsecureRegistry, serviceAccountCredentials } from '../package/registry-access.js';
+import type { PackageSetupOptions } from '../package/setup.js';
 import { GitSyncReconciler, type CheckImageFn, type GitSourceLike } from './controller.js';
 import { webhookSecretFromSecret } from './credentials.js';
 import { gitSyncScopes, scopeOfNamespace, type GitSyncScope } from './scope.js';
@@ -34,11 +36,14 @@ export interface GitSyncSetupOptions {
   source?: GitSourceLike | undefined;
   /**
    * Checks the Package/ClusterPackage images of a commit before it is applied (default: a HEAD of
-   * the image manifest with `pullOptions`); `false` turns the check off.
+   * the image manifest with `registry`); `false` turns the check off.
    */
   checkImage?: CheckImageFn | false | undefined;
-  /** Registry options of the default image check (the Package controller's). */
-  pullOptions?: PullOptions | undefined;
+  /**
+   * Registry access of the default image check: the Package controller's options, so an image is
+   * checked where that controller will pull it from (overrides, insecure registries, pull secrets).
+   */
+  registry?: ImageCheckRegistryOptions | undefined;
   fetchBackoff?: Backoff | undefined;
   /** Where the controllers register for triggers (default `defaultGitSyncTriggers`). */
   triggers?: GitSyncTriggers | undefined;
@@ -110,12 +115,32 @@ export class GitSyncTriggers {
  */
 export const defaultGitSyncTriggers = new GitSyncTriggers();
 
-/** A HEAD of the image manifest with the registry options (and docker config) of the pulls. */
-export function registryImageCheck(pullOptions: PullOptions = { insecure: true }): CheckImageFn {
-  return async (reference) => {
-    const { dockerConfig, ...clientOptions } = pullOptions;
-    const credentials = clientOptions.credentials ?? (await loadDockerConfig(dockerConfig));
-    await new RegistryClient({ ...clientOptions, credentials }).resolveDigest(reference);
+/** The part of the Package controller's options that says how its images are reached. */
+export type ImageCheckRegistryOptions = Pick<
+  PackageSetupOptions,
+  'registryHostOverrides' | 'imagePrefixOverrides' | 'insecureRegistries' | 'pullSecretsFrom'
+>;
+
+/**
+ * A HEAD of the image manifest, reached as the Package controller pulls it: the overridden
+ * reference, plain HTTP only for loopback or listed insecure registries, credentials of the pull
+ * ServiceAccount (else the docker config). A HEAD needs no blobs, so the pull cache plays no part.
+ */
+export function registryImageCheck(
+  reader: KubeReader,
+  registry: ImageCheckRegistryOptions = {},
+): CheckImageFn {
+  return async (image) => {
+    const reference = effectiveImage(image, registry);
+    const credentials =
+      registry.pullSecretsFrom !== undefined
+        ? await serviceAccountCredentials(reader, registry.pullSecretsFrom)
+        : await loadDockerConfig();
+    const insecure = isInsecureRegistry(
+      parseReference(reference).registry,
+      registry.insecureRegistries,
+    );
+    await new RegistryClient({ credentials, insecure }).resolveDigest(reference);
   };
 }
 
@@ -123,10 +148,6 @@ export function registryImageCheck(pullOptions: PullOptions = { insecure: true }
 export function setupGitSyncs(options: GitSyncSetupOptions = {}): ControllerSetup[] {
   let source: GitSourceLike | undefined = options.source;
   const triggers = options.triggers ?? defaultGitSyncTriggers;
-  const checkImage =
-    options.checkImage === false
-      ? undefined
-      : (options.checkImage ?? registryImageCheck(options.pullOptions));
   return gitSyncScopes.map((scope) => ({
     name: scope.kind,
     setup(mgr: Manager, opts: ControllerSetupOptions): Controller {
@@ -134,6 +155,10 @@ export function setupGitSyncs(options: GitSyncSetupOptions = {}): ControllerSetu
         cacheDir: options.cacheDir ?? join(tmpdir(), 'packsync-git'),
         logger: mgr.logger,
       }));
+      const checkImage =
+        options.checkImage === false
+          ? undefined
+          : (options.checkImage ?? registryImageCheck(mgr.client, options.registry));
       const r = new GitSyncReconciler(scope, {
         reader: mgr.client,
         writer: mgr.client,
