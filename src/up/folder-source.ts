@@ -8,6 +8,7 @@ import { relative, resolve } from 'node:path';
 import { UserError, errorMessage } from '../errors.js';
 import { applyObjects, defaultPackageObjects, localImageTags } from './apply.js';
 import { discover, localRegistryHost } from './discover.js';
+import { isDesiredStateFolder } from './git-mode.js';
 import { buildLocalPackages } from './local-packages.js';
 import type { SourceReporter, SourceResult, UpSession, UpSource } from './session.js';
 
@@ -32,6 +33,12 @@ export function folderSource(dir: string, cwd: string = process.cwd()): UpSource
     },
     async sync(session: UpSession, report: SourceReporter): Promise<SourceResult> {
       const found = await discover(resolve(cwd, dir), shown);
+      // A desired state for Git mode (examples/desired-state) is not a package to build here.
+      for (const p of [...found.packages]) {
+        if (p.path === '.' || !(await isDesiredStateFolder(p.folder))) continue;
+        found.packages.splice(found.packages.indexOf(p), 1);
+        report.info(`skipped ${shown(p.folder)}: a desired state (packsync up ${shown(p.folder)})`);
+      }
       for (const p of found.problems) report.problem(p);
       const tags = localImageTags(found.objects);
       const builds = await buildLocalPackages(

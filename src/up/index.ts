@@ -2,7 +2,8 @@
  * `packsync up`: everything on one machine, no cluster needed.
  *
  *   startUp (API server + CRDs + local OCI registry + manager + kubeconfig)
- *     -> sources (folderSource: discover -> build into the local registry -> apply objects)
+ *     -> sources (folderSource: discover -> build into the local registry -> apply objects;
+ *        gitSource for a desired state in a Git work tree: a ClusterGitSync + a watch of .git)
  *     -> PackageWatch (informers on (Cluster)Packages -> progress rows)
  *     -> ProgressView (TTY redraw or plain lines) / waitForSettled (--wait)
  */
@@ -16,6 +17,18 @@ export type {
   UpSource,
 } from './session.js';
 export { folderSource } from './folder-source.js';
+export {
+  chooseUpSource,
+  findWorkTree,
+  gitSource,
+  gitSyncLine,
+  gitSyncName,
+  isDesiredStateFolder,
+  readHead,
+  scanDesiredState,
+  upMode,
+} from './git-mode.js';
+export type { ChooseOptions, GitHead, GitSourceOptions, GitWorkTree, UpMode } from './git-mode.js';
 export { discover, localRegistryHost } from './discover.js';
 export type { Discovery, FoundObject, FoundPackage, FoundProblem } from './discover.js';
 export { buildLocalPackages } from './local-packages.js';

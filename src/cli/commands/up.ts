@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { parseDuration } from '../../apis/index.js';
 import { UserError, errorMessage } from '../../errors.js';
 import {
-  folderSource,
+  chooseUpSource,
   PackageWatch,
   plainLine,
   ProgressView,
@@ -29,6 +29,7 @@ interface UpFlags {
   port: string;
   registryPort: string;
   workers: string;
+  git?: boolean;
 }
 
 function port(flag: string, v: string): number {
@@ -67,6 +68,11 @@ export function registerUp(program: Command, ctx: CommandContext): void {
     .option('--port <n>', 'API server port (0 picks a free one)', '0')
     .option('--registry-port <n>', 'local registry port (0 picks a free one)', '0')
     .option('--workers <n>', 'parallel reconciles per controller', '4')
+    .option(
+      '--git',
+      'deploy DIR as a desired state from Git: a ClusterGitSync follows the checked-out branch and every commit deploys (default when DIR is in a Git work tree, has Package objects and no package folders below it)',
+    )
+    .option('--no-git', 'apply DIR as a folder of packages even inside a Git work tree')
     .addHelpText(
       'after',
       `
@@ -74,8 +80,14 @@ Package objects refer to local packages as packsync.local/<folder>[:tag], where 
 package folder's path under DIR; up pins them to the digest it just built, so an edited package
 rolls out as a new revision when up runs again.
 
+A desired state in a Git work tree (Package objects, perhaps a manifest.yaml ordering their phases,
+and no package folders) is deployed from Git instead: up applies a ClusterGitSync for the checked-out
+branch and path, watches .git, and every local commit becomes a new revision within a second.
+Its packsync.local/<path> images are the package folders at <path> from the repository root.
+
 Examples:
   packsync up examples/
+  packsync up clusters/local        # a desired state in a Git repository: commit to deploy
   kubectl --kubeconfig .packsync/kubeconfig get packages -A
   packsync up examples/ --ephemeral --wait --timeout 2m   # CI: exit 0 once all are Available
 `,
@@ -89,7 +101,8 @@ Examples:
       if (!Number.isInteger(workers) || workers < 1) {
         throw new UserError(`--workers: not a positive integer: ${flags.workers}`);
       }
-      const sources: UpSource[] = dir === undefined ? [] : [folderSource(dir)];
+      const sources: UpSource[] =
+        dir === undefined ? [] : [await chooseUpSource(dir, { git: flags.git })];
       await runUp(ctx, {
         dataDir: flags.dataDir,
         ephemeral: flags.ephemeral === true,

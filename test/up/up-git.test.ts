@@ -1,0 +1,246 @@
+// `packsync up` on a desired state in a Git working directory, as a user runs it: a temporary
+// repository holding examples/desired-state (as clusters/local) and the packages it names; `up`
+// deploys the committed state through a ClusterGitSync, and a local commit rolls out the next
+// revision through the watch of .git (the GitSync's interval is minutes, so nothing else could).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KubeClient, type KubeObject } from '../../src/kube/index.js';
+
+const repo = resolve(import.meta.dirname, '../..');
+const examples = join(repo, 'examples');
+const bin = join(repo, 'bin/packsync.js');
+const PKO = 'package-operator.run/v1alpha1';
+const hasGit = spawnSync('git', ['--version']).status === 0;
+if (!hasGit)
+  console.warn('\n*** SKIPPING packsync up on a Git directory: `git` is not installed ***\n');
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts'))
+      newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** `bin/packsync.js` runs dist/: rebuild it when the sources are newer. */
+function ensureBuilt(): void {
+  const main = join(repo, 'dist/up/git-mode.js');
+  if (existsSync(main) && statSync(main).mtimeMs >= newestSource(join(repo, 'src'))) return;
+  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repo, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
+}
+
+function git(cwd: string, ...args: string[]): string {
+  const r = spawnSync(
+    'git',
+    [
+      '-c',
+      'user.name=Dev',
+      '-c',
+      'user.email=dev@example.com',
+      '-c',
+      'commit.gpgsign=false',
+      ...args,
+    ],
+    { cwd, encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+interface Run {
+  proc: ChildProcess;
+  stdout(): string;
+  waitFor(re: RegExp, ms?: number): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+function up(cwd: string, args: string[]): Run {
+  const proc = spawn(process.execPath, [bin, 'up', ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  const listeners = new Set<() => void>();
+  proc.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+    for (const l of listeners) l();
+  });
+  proc.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  return {
+    proc,
+    stdout: () => out,
+    exited,
+    waitFor: (re, ms = 90_000) =>
+      new Promise<void>((resolveWait, reject) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
+        const check = (): void => {
+          if (!re.test(out)) return;
+          done();
+          resolveWait();
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`no ${re} in output after ${ms} ms:\n${out}\n${err}`));
+        }, ms);
+        listeners.add(check);
+        void exited.then((code) => {
+          if (re.test(out)) return;
+          done();
+          reject(new Error(`exited ${code} before ${re}:\n${out}\n${err}`));
+        });
+        check();
+      }),
+  };
+}
+
+/** Polls `fn` until it returns a value (not undefined/false) or the deadline passes. */
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 60_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const condition = (o: KubeObject | undefined, type: string): string | undefined =>
+  (
+    (o?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []
+  ).find((c) => c.type === type)?.status;
+
+describe.skipIf(!hasGit)('packsync up on a desired state in a Git directory', () => {
+  let root = '';
+  beforeAll(() => {
+    ensureBuilt();
+    root = mkdtempSync(join(tmpdir(), 'packsync-up-git-'));
+    const work = join(root, 'repo');
+    // The desired state names packsync.local/examples/app and examples/operator: package folders
+    // at those paths from the repository root.
+    cpSync(join(examples, 'desired-state'), join(work, 'clusters/local'), { recursive: true });
+    cpSync(join(examples, 'app'), join(work, 'examples/app'), { recursive: true });
+    cpSync(join(examples, 'operator'), join(work, 'examples/operator'), { recursive: true });
+    git(work, 'init', '-q', '-b', 'main');
+    git(work, 'add', '.');
+    git(work, 'commit', '-q', '-m', 'desired state');
+  }, 120_000);
+  afterAll(() => {
+    if (root !== '') rmSync(root, { recursive: true, force: true });
+  });
+
+  it('deploys the committed state, and a local commit rolls out the next revision at once', async () => {
+    const work = join(root, 'repo');
+    const state = join(root, 'state');
+    const first = git(work, 'rev-parse', 'HEAD');
+    const run = up(work, ['clusters/local', '--ephemeral', '--data-dir', state]);
+    const client = { current: undefined as KubeClient | undefined };
+    try {
+      await run.waitFor(/ClusterGitSync local: commit \w{7} revision 1 Ready=True \(Synced\)/);
+      const out = run.stdout();
+      expect(out).toContain(
+        'applied ClusterGitSync local: follows branch main of the Git repository ., path clusters/local',
+      );
+      expect(out).toMatch(/built examples\/app -> packsync\.local\/examples\/app:latest,v1@/);
+      expect(out).toMatch(/built examples\/operator -> packsync\.local\/examples\/operator:/);
+      expect(out).toContain('Package shop/shop: Available (revision 1)');
+
+      const c = (client.current = await KubeClient.fromKubeConfigFile(join(state, 'kubeconfig')));
+      const gs = await c.get({
+        apiVersion: 'packsync.dev/v1alpha1',
+        kind: 'ClusterGitSync',
+        name: 'local',
+      });
+      expect(gs?.spec).toMatchObject({
+        url: work,
+        ref: { branch: 'main' },
+        path: 'clusters/local',
+      });
+      expect(gs?.status).toMatchObject({ lastAppliedCommit: first, revision: 1 });
+      const settings = () =>
+        c.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'shop-settings', namespace: 'shop' });
+      expect((await settings())?.data).toMatchObject({ greeting: 'Hello from Git' });
+
+      // A config change, committed: the watch of .git syncs it.
+      const manifest = join(work, 'clusters/local/manifest.yaml');
+      writeFileSync(
+        manifest,
+        readFileSync(manifest, 'utf8').replace(
+          'default: Hello from Git',
+          'default: Hello from commit 2',
+        ),
+      );
+      git(work, 'commit', '-q', '-am', 'greet again');
+      const committed = Date.now();
+      const second = git(work, 'rev-parse', 'HEAD');
+      const shop = await until(
+        'Package shop/shop Available with revision 2',
+        async () => {
+          const p = await c.get({
+            apiVersion: PKO,
+            kind: 'Package',
+            name: 'shop',
+            namespace: 'shop',
+          });
+          const rev = (p?.status as { revision?: number } | undefined)?.revision;
+          return rev === 2 && condition(p, 'Available') === 'True' && p;
+        },
+        30_000,
+      );
+      const latency = Date.now() - committed;
+      console.log(`packsync up (Git mode): commit-to-Available ${latency} ms`);
+      expect(shop.spec).toMatchObject({ config: { greeting: 'Hello from commit 2' } });
+      expect((await settings())?.data).toMatchObject({ greeting: 'Hello from commit 2' });
+      await run.waitFor(
+        /ClusterGitSync local: commit \w{7} revision 2 Ready=True \(Synced\)/,
+        30_000,
+      );
+      const gs2 = await c.get({
+        apiVersion: 'packsync.dev/v1alpha1',
+        kind: 'ClusterGitSync',
+        name: 'local',
+      });
+      expect(gs2?.status).toMatchObject({ lastAppliedCommit: second, revision: 2 });
+      // Revision 1 of the desired state is archived.
+      await until('revision 1 of the ClusterGitSync archived', async () => {
+        const sets = await c.list(PKO, 'ClusterObjectSet', {
+          labelSelector: 'package-operator.run/object-deployment=local',
+        });
+        const state = new Map(
+          sets.items.map((s) => {
+            const spec = s.spec as { revision?: number; lifecycleState?: string };
+            return [spec.revision, spec.lifecycleState];
+          }),
+        );
+        return state.get(1) === 'Archived' && state.get(2) === 'Active';
+      });
+    } finally {
+      client.current?.close();
+      run.proc.kill('SIGINT');
+    }
+    expect(await run.exited).toBe(0);
+  }, 240_000);
+});
