@@ -147,7 +147,29 @@ describe('gitSyncLine', () => {
           conditions: [{ type: 'Ready', status: 'True', reason: 'Synced', message: 'ok' }],
         }),
       ),
-    ).toBe('ClusterGitSync local: commit aaaaaaa revision 2 Ready=True (Synced)');
+    ).toBe('ClusterGitSync local: revision 2, commit aaaaaaa: Ready=True (Synced)');
+    // While it rolls out, the package lines say why; the commit's subject when known.
+    expect(
+      gitSyncLine(
+        gs({
+          lastAttemptedCommit: sha2,
+          lastAppliedCommit: sha2,
+          revision: 3,
+          conditions: [{ type: 'Ready', status: 'False', reason: 'Progressing', message: 'x' }],
+        }),
+        (c) => (c === sha2 ? 'shop: more replicas' : undefined),
+      ),
+    ).toBe(
+      'ClusterGitSync local: revision 3, commit bbbbbbb "shop: more replicas": Ready=False (Progressing)',
+    );
+    expect(
+      gitSyncLine(
+        gs({
+          lastAttemptedCommit: sha1,
+          conditions: [{ type: 'Ready', status: 'False', reason: 'FetchFailed', message: 'gone' }],
+        }),
+      ),
+    ).toBe('ClusterGitSync local: commit aaaaaaa: Ready=False (FetchFailed): gone');
   });
 
   it('says a refused commit leaves the last good revision running, and why', () => {

@@ -12,9 +12,11 @@
  *     an informer on the ClusterGitSync reports commit, revision and Ready as lines
  */
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { watch as watchFiles } from 'chokidar';
+import git from 'isomorphic-git';
 import { coreGroup, coreVersion, packsyncGroup, packsyncVersion } from '../apis/index.js';
 import { defaultGitSyncTriggers, type GitSyncTriggers } from '../controllers/index.js';
 import { UserError, errorMessage } from '../errors.js';
@@ -209,23 +211,45 @@ interface GitSyncStatusLike {
   conditions?: { type: string; status: string; reason?: string; message?: string }[];
 }
 
-/** One line for the GitSync's state: commit, revision, Ready with its reason. */
-export function gitSyncLine(gs: KubeObject): string | undefined {
+/**
+ * One line for the GitSync's state: revision, commit (with its subject when known), Ready with its
+ * reason; the message only when Ready is False for a reason other than Progressing (the package
+ * lines already show a rollout's progress).
+ */
+export function gitSyncLine(
+  gs: KubeObject,
+  subject: (commit: string) => string | undefined = () => undefined,
+): string | undefined {
   const st = (gs.status ?? {}) as GitSyncStatusLike;
   const ready = st.conditions?.find((c) => c.type === 'Ready');
   if (ready === undefined || st.lastAttemptedCommit === undefined) return undefined;
-  const short = (c: string | undefined): string => (c ?? '').slice(0, 7);
-  const rev = st.revision === undefined ? '' : ` revision ${st.revision}`;
+  const commit = (c: string): string => {
+    const s = subject(c);
+    return `commit ${c.slice(0, 7)}${s === undefined ? '' : ` ${JSON.stringify(s)}`}`;
+  };
   const head = `ClusterGitSync ${gs.metadata.name ?? ''}`;
   const state = `Ready=${ready.status} (${ready.reason ?? ''})`;
   if (st.lastAppliedCommit !== undefined && st.lastAppliedCommit !== st.lastAttemptedCommit) {
+    const rev = st.revision === undefined ? 'the last revision' : `revision ${st.revision}`;
     return (
-      `${head}: commit ${short(st.lastAttemptedCommit)} refused,${rev || ' the last revision'} (commit ` +
-      `${short(st.lastAppliedCommit)}) keeps running: ${state}: ${ready.message ?? ''}`
+      `${head}: ${commit(st.lastAttemptedCommit)} refused, ${rev} (commit ` +
+      `${st.lastAppliedCommit.slice(0, 7)}) keeps running: ${state}: ${ready.message ?? ''}`
     );
   }
-  const msg = ready.status === 'True' || !ready.message ? '' : `: ${ready.message}`;
-  return `${head}: commit ${short(st.lastAttemptedCommit)}${rev} ${state}${msg}`;
+  const rev = st.revision === undefined ? '' : `revision ${st.revision}, `;
+  const quiet = ready.status === 'True' || ready.reason === 'Progressing' || !ready.message;
+  return `${head}: ${rev}${commit(st.lastAttemptedCommit)}: ${state}${quiet ? '' : `: ${ready.message}`}`;
+}
+
+/** The first line of a commit's message, read from the object store; undefined when unreadable. */
+async function commitSubject(wt: GitWorkTree, oid: string): Promise<string | undefined> {
+  try {
+    const c = await git.readCommit({ fs, gitdir: wt.commondir, oid });
+    const first = c.commit.message.split('\n')[0]?.trim() ?? '';
+    return first.length > 60 ? `${first.slice(0, 59)}…` : first;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Fingerprint of a folder: every file's path, size and modification time. */
@@ -373,6 +397,14 @@ export function gitSource(dir: string, wt: GitWorkTree, opts: GitSourceOptions =
   const name = gitSyncName(wt, abs);
   const packages = new LocalPackages(wt, shown);
   let head: GitHead | undefined;
+  /** The GitSync line last shown (sync shows the first, the watch every change). */
+  let lastLine: string | undefined;
+  const subjects = new Map<string, string | undefined>();
+  const lineFor = async (gs: KubeObject): Promise<string | undefined> => {
+    const sha = (gs.status as GitSyncStatusLike | undefined)?.lastAttemptedCommit;
+    if (sha !== undefined && !subjects.has(sha)) subjects.set(sha, await commitSubject(wt, sha));
+    return gitSyncLine(gs, (c) => subjects.get(c));
+  };
 
   const gitSync = (h: GitHead): KubeObject => ({
     apiVersion: gitSyncApiVersion,
@@ -414,7 +446,7 @@ export function gitSource(dir: string, wt: GitWorkTree, opts: GitSourceOptions =
           kind: 'ClusterGitSync',
           name,
         });
-        line = gs === undefined ? undefined : gitSyncLine(gs);
+        line = gs === undefined ? undefined : await lineFor(gs);
         if (line !== undefined) break;
         if (Date.now() > deadline) {
           problems.push({ file: shown(abs), message: `ClusterGitSync ${name}: no sync yet` });
@@ -422,7 +454,7 @@ export function gitSource(dir: string, wt: GitWorkTree, opts: GitSourceOptions =
         }
         await new Promise((r) => setTimeout(r, 25));
       }
-      report.info(line);
+      report.info((lastLine = line));
       const ready = (gs?.status as GitSyncStatusLike | undefined)?.conditions?.find(
         (c) => c.type === 'Ready',
       );
@@ -432,17 +464,20 @@ export function gitSource(dir: string, wt: GitWorkTree, opts: GitSourceOptions =
       return { applied: await deployedPackages(session.client, name), problems };
     },
     watch(session: UpSession, report: SourceReporter): () => Promise<void> {
-      let last: string | undefined;
       const informer = new Informer(session.client, {
         apiVersion: gitSyncApiVersion,
         kind: 'ClusterGitSync',
       });
+      // Lines in the order of the events, though reading a commit's subject is asynchronous.
+      let lines: Promise<void> = Promise.resolve();
       const off = informer.addHandler((ev) => {
         if (ev.type === 'delete' || ev.object.metadata.name !== name) return;
-        const line = gitSyncLine(ev.object);
-        if (line === undefined || line === last) return;
-        last = line;
-        report.info(line);
+        const gs = ev.object;
+        lines = lines.then(async () => {
+          const line = await lineFor(gs);
+          if (line === undefined || line === lastLine) return;
+          report.info((lastLine = line));
+        });
       });
       informer.start();
       let running: Promise<void> = Promise.resolve();
@@ -489,6 +524,7 @@ export function gitSource(dir: string, wt: GitWorkTree, opts: GitSourceOptions =
         off();
         await informer.stop();
         await running;
+        await lines;
       };
     },
   };

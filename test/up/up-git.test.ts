@@ -159,7 +159,9 @@ describe.skipIf(!hasGit)('packsync up on a desired state in a Git directory', ()
     const run = up(work, ['clusters/local', '--ephemeral', '--data-dir', state]);
     const client = { current: undefined as KubeClient | undefined };
     try {
-      await run.waitFor(/ClusterGitSync local: commit \w{7} revision 1 Ready=True \(Synced\)/);
+      await run.waitFor(
+        /ClusterGitSync local: revision 1, commit \w{7} "desired state": Ready=True \(Synced\)/,
+      );
       const out = run.stdout();
       expect(out).toContain(
         'applied ClusterGitSync local: follows branch main of the Git repository ., path clusters/local',
@@ -215,7 +217,7 @@ describe.skipIf(!hasGit)('packsync up on a desired state in a Git directory', ()
       expect(shop.spec).toMatchObject({ config: { greeting: 'Hello from commit 2' } });
       expect((await settings())?.data).toMatchObject({ greeting: 'Hello from commit 2' });
       await run.waitFor(
-        /ClusterGitSync local: commit \w{7} revision 2 Ready=True \(Synced\)/,
+        /ClusterGitSync local: revision 2, commit \w{7} "greet again": Ready=True \(Synced\)/,
         30_000,
       );
       const gs2 = await c.get({
@@ -237,6 +239,47 @@ describe.skipIf(!hasGit)('packsync up on a desired state in a Git directory', ()
         );
         return state.get(1) === 'Archived' && state.get(2) === 'Active';
       });
+
+      // A changed package, named with a new tag in the same commit: built again, then rolled out.
+      writeFileSync(join(work, 'examples/app/NOTES.md'), 'Edition 2.\n');
+      const shopFile = join(work, 'clusters/local/apps/shop.yaml.gotmpl');
+      writeFileSync(
+        shopFile,
+        readFileSync(shopFile, 'utf8').replace('examples/app:v1', 'examples/app:v2'),
+      );
+      git(work, 'add', '.');
+      git(work, 'commit', '-q', '-m', 'shop: app v2');
+      // Same objects, so the package keeps revision 2; it has unpacked the v2 image.
+      await until(
+        'Package shop/shop unpacked app:v2 and Available',
+        async () => {
+          const p = await c.get({
+            apiVersion: PKO,
+            kind: 'Package',
+            name: 'shop',
+            namespace: 'shop',
+          });
+          const image = (p?.spec as { image?: string } | undefined)?.image;
+          const unpacked = (
+            p?.status as {
+              conditions?: { type: string; status: string; observedGeneration?: number }[];
+            }
+          )?.conditions?.find((x) => x.type === 'Unpacked');
+          return (
+            image === 'packsync.local/examples/app:v2' &&
+            unpacked?.status === 'True' &&
+            unpacked.observedGeneration === p?.metadata.generation &&
+            condition(p, 'Available') === 'True'
+          );
+        },
+        30_000,
+      );
+      expect(run.stdout()).toMatch(
+        /built examples\/app -> packsync\.local\/examples\/app:latest,v2@sha256:/,
+      );
+    } catch (err) {
+      console.log(`packsync up output:\n${run.stdout()}`);
+      throw err;
     } finally {
       client.current?.close();
       run.proc.kill('SIGINT');
