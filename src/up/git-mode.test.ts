@@ -184,7 +184,8 @@ describe('gitSyncLine', () => {
               type: 'Ready',
               status: 'False',
               reason: 'ValidationFailed',
-              message: 'apps/a.yaml: bad',
+              message:
+                'commit bbbbbbb refused, the last good revision keeps running: apps/a.yaml: bad',
             },
           ],
         }),

@@ -233,7 +233,9 @@ export function gitSyncLine(
     const rev = st.revision === undefined ? 'the last revision' : `revision ${st.revision}`;
     return (
       `${head}: ${commit(st.lastAttemptedCommit)} refused, ${rev} (commit ` +
-      `${st.lastAppliedCommit.slice(0, 7)}) keeps running: ${state}: ${ready.message ?? ''}`
+      `${st.lastAppliedCommit.slice(0, 7)}) keeps running: ${state}: ` +
+      // The controller's message says the same first; the reason follows it.
+      (ready.message ?? '').replace(/^commit [0-9a-f]+ refused, [^:]*: /, '')
     );
   }
   const rev = st.revision === undefined ? '' : `revision ${st.revision}, `;
