@@ -6,6 +6,7 @@ import { RestMapper, resourcePath, type ApiResourceList } from './rest-mapper.js
 import { errorFromResponse, transportFromKubeConfig, type Transport } from './transport.js';
 import type {
   ApplyOptions,
+  ApplyResult,
   DeleteOptions,
   KubeObject,
   KubeReader,
@@ -119,15 +120,7 @@ export class KubeClient implements KubeReader, KubeWriter {
     if (res.status < 200 || res.status >= 300) {
       throw errorFromResponse(method, path, res.status, res.body, res.headers);
     }
-    if (res.body.length === 0) return undefined as T;
-    try {
-      return JSON.parse(res.body.toString('utf8')) as T;
-    } catch (err) {
-      throw new KubeApiError(`${method} ${path}: decoding response: ${String(err)}`, {
-        status: res.status,
-        cause: err,
-      });
-    }
+    return decodeJson<T>(method, path, res.status, res.body);
   }
 
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
@@ -187,11 +180,26 @@ export class KubeClient implements KubeReader, KubeWriter {
   }
 
   async apply(obj: KubeObject, opts: ApplyOptions = {}): Promise<KubeObject> {
+    return (await this.applyWithResult(obj, opts)).object;
+  }
+
+  async applyWithResult(obj: KubeObject, opts: ApplyOptions = {}): Promise<ApplyResult> {
     const m = await this.mapper.mapping(obj.apiVersion, obj.kind);
     const name = requireName(obj);
     const path = resourcePath(m, obj.metadata.namespace, name, opts.subresource);
     const query = { ...this.writeQuery(opts), force: opts.force === true ? 'true' : undefined };
-    return this.write('PATCH', path, obj, query, 'application/apply-patch+yaml', obj);
+    const res = await this.transport.request({
+      method: 'PATCH',
+      path,
+      query,
+      body: obj,
+      contentType: 'application/apply-patch+yaml',
+    });
+    if (res.status < 200 || res.status >= 300) {
+      throw errorFromResponse('PATCH', path, res.status, res.body, res.headers);
+    }
+    const out = decodeJson<KubeObject>('PATCH', path, res.status, res.body);
+    return { object: withTypeMeta(out, obj), created: res.status === 201 };
   }
 
   async patch(
@@ -318,6 +326,18 @@ export class KubeClient implements KubeReader, KubeWriter {
       throw errorFromResponse('GET', path, res.status, res.body, res.headers);
     }
     return JSON.parse(res.body.toString('utf8')) as ApiResourceList;
+  }
+}
+
+function decodeJson<T>(method: string, path: string, status: number, body: Buffer): T {
+  if (body.length === 0) return undefined as T;
+  try {
+    return JSON.parse(body.toString('utf8')) as T;
+  } catch (err) {
+    throw new KubeApiError(`${method} ${path}: decoding response: ${String(err)}`, {
+      status,
+      cause: err,
+    });
   }
 }
 

@@ -10,6 +10,7 @@
  */
 export type {
   ApplyOptions,
+  ApplyResult,
   DeleteOptions,
   EventRecorder,
   EventType,
