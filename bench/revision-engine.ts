@@ -103,7 +103,11 @@ async function pool<T>(items: T[], width: number, fn: (t: T) => Promise<unknown>
 // BENCH_PROF=<dir> writes CPU profiles of both children there.
 const prof = (name: string) =>
   process.env.BENCH_PROF
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`, `--cpu-prof-name=${name}.cpuprofile`]
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${process.env.BENCH_PROF}`,
+        `--cpu-prof-name=${name}.cpuprofile`,
+      ]
     : [];
 const tmp = mkdtempSync(join(tmpdir(), 'packsync-bench-'));
 const server = new Child(
@@ -167,7 +171,7 @@ const cpu = {
   manager: cpuSeconds(manager.proc.pid) - managerCpu0,
 };
 // Until the manager's queues are idle (status writes after Available included).
-for (let quiet = 0; quiet < 5; ) {
+for (let quiet = 0; quiet < 5;) {
   const st = await manager.ask<{ busy: boolean }>({ op: 'state' });
   quiet = st.busy ? 0 : quiet + 1;
   await new Promise((r) => setTimeout(r, 100));
@@ -181,8 +185,11 @@ const resyncMs = Date.now() - tr;
 const resyncLog = await server.ask<Log>({ op: 'log', from: fromResync });
 
 const mem = procStatus(manager.proc.pid);
-const afterGc = await manager.ask<{ memory: { rss: number; heapUsed: number } }>({ op: 'gc' });
-const state = await manager.ask<{ logged: [string, number][] }>({ op: 'state' });
+type Mem = { rss: number; heapTotal: number; heapUsed: number; external: number };
+const state = await manager.ask<{ logged: [string, number][]; peak: Mem }>({ op: 'state' });
+const afterGc = await manager.ask<{ memory: Mem; spaces: [string, number, number][] }>({
+  op: 'gc',
+});
 await manager.ask({ op: 'stop' }).catch(() => undefined);
 
 // kubectl apply --server-side of the same objects (another namespace) against the same server.
@@ -233,6 +240,13 @@ console.log(
 console.log(
   `manager RSS:                     peak ${mb(mem.VmHWM)} (idle after start ${mb(started.memory.rss)}, ` +
     `after resync ${mb(mem.VmRSS)}, after gc ${mb(afterGc.memory.rss)}, heap after gc ${mb(afterGc.memory.heapUsed)})`,
+);
+console.log(
+  `manager memory peaks (sampled): heap total ${mb(state.peak.heapTotal)}, heap used ${mb(state.peak.heapUsed)}, ` +
+    `external ${mb(state.peak.external)}; V8 spaces after gc (MB size/used): ` +
+    afterGc.spaces
+      .map(([n, size, used]) => `${n.replace('_space', '')} ${size}/${used}`)
+      .join(', '),
 );
 console.log(
   `manager requests, rollout:       ${total(mgrReq)} (${writes(mgrReq)} writes), by kind:\n${table(mgrReq)}`,

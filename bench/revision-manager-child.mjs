@@ -3,6 +3,7 @@
 // argv: <kubeconfig file> <workers>. IPC: 'state' (queues, memory), 'resync' (every key of every
 // controller again; answers when the queues are idle), 'gc', 'stop'.
 import { readFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { buildControllerSetups } from '../dist/controllers/index.js';
 import { startManager } from '../dist/controllers/runtime/index.js';
 
@@ -43,8 +44,14 @@ const mgr = running.manager;
 const busy = () => controllers.some((c) => c.queue.length > 0 || c.queue.inProcess > 0);
 const memory = () => {
   const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external };
+  return { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external };
 };
+// Peak of each figure, sampled every 50 ms (RSS peak comes from /proc, VmHWM).
+const peak = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0 };
+setInterval(() => {
+  const m = memory();
+  for (const k of Object.keys(peak)) peak[k] = Math.max(peak[k], m[k]);
+}, 50).unref();
 const idle = async () => {
   let quiet = 0;
   while (quiet < 5) {
@@ -56,11 +63,18 @@ const idle = async () => {
 process.on('message', async (m) => {
   switch (m.op) {
     case 'state':
-      process.send({ busy: busy(), memory: memory(), logged: [...logged] });
+      process.send({ busy: busy(), memory: memory(), peak, logged: [...logged] });
       break;
     case 'gc':
       global.gc?.();
-      process.send({ memory: memory() });
+      process.send({
+        memory: memory(),
+        spaces: getHeapSpaceStatistics().map((x) => [
+          x.space_name,
+          Math.round(x.space_size / 1048576),
+          Math.round(x.space_used_size / 1048576),
+        ]),
+      });
       break;
     case 'resync': {
       // Keys from the manager's own caches: the resync itself reads nothing from the server.

@@ -1,9 +1,15 @@
 import type * as http from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError } from './errors.js';
 import { RestMapper, resourcePath, type ApiResourceList } from './rest-mapper.js';
-import { errorFromResponse, transportFromKubeConfig, type Transport } from './transport.js';
+import {
+  credentialsFromFile,
+  credentialsFromKubeConfig,
+  credentialsFromYaml,
+  type Credentials,
+} from './kubeconfig.js';
+import { errorFromResponse, transportFromCredentials, type Transport } from './transport.js';
 import type {
   ApplyOptions,
   ApplyResult,
@@ -56,8 +62,8 @@ const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
 
 /**
  * KubeReader and KubeWriter over the REST API with raw JSON bodies. client-node's KubeConfig is
- * used for loading kubeconfigs and credentials only; its typed serializer (which drops unknown
- * fields) is never involved.
+ * used only for kubeconfigs the light loader (kubeconfig.ts) does not read; its typed serializer
+ * (which drops unknown fields) is never involved.
  */
 export class KubeClient implements KubeReader, KubeWriter {
   readonly mapper: RestMapper;
@@ -73,8 +79,13 @@ export class KubeClient implements KubeReader, KubeWriter {
     });
   }
 
+  /** From client-node's KubeConfig (callers that already have one). */
   static async fromKubeConfig(kc: KubeConfig, opts: KubeClientOptions = {}): Promise<KubeClient> {
-    const t = await transportFromKubeConfig(kc, {
+    return KubeClient.fromCredentials(await credentialsFromKubeConfig(kc), opts);
+  }
+
+  static fromCredentials(creds: Credentials, opts: KubeClientOptions = {}): KubeClient {
+    const t = transportFromCredentials(creds, {
       userAgent: opts.userAgent,
       onResponse: opts.onResponse,
       requestTimeoutMs: opts.requestTimeoutMs,
@@ -83,18 +94,19 @@ export class KubeClient implements KubeReader, KubeWriter {
   }
 
   /** From kubeconfig YAML text. */
-  static fromKubeConfigString(yaml: string, opts: KubeClientOptions = {}): Promise<KubeClient> {
-    const kc = new KubeConfig();
-    kc.loadFromString(yaml);
-    return KubeClient.fromKubeConfig(kc, opts);
+  static async fromKubeConfigString(
+    yaml: string,
+    opts: KubeClientOptions = {},
+  ): Promise<KubeClient> {
+    return KubeClient.fromCredentials(await credentialsFromYaml(yaml), opts);
   }
 
   /** From a kubeconfig file, or the default lookup ($KUBECONFIG, ~/.kube/config, in-cluster). */
-  static fromKubeConfigFile(path?: string, opts: KubeClientOptions = {}): Promise<KubeClient> {
-    const kc = new KubeConfig();
-    if (path === undefined) kc.loadFromDefault();
-    else kc.loadFromFile(path);
-    return KubeClient.fromKubeConfig(kc, opts);
+  static async fromKubeConfigFile(
+    path?: string,
+    opts: KubeClientOptions = {},
+  ): Promise<KubeClient> {
+    return KubeClient.fromCredentials(await credentialsFromFile(path), opts);
   }
 
   get server(): string {

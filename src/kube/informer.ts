@@ -455,7 +455,12 @@ export class Informer {
   }
 }
 
-function indexAdd(idx: Map<string, Set<string>>, label: string, key: string, obj: KubeObject): void {
+function indexAdd(
+  idx: Map<string, Set<string>>,
+  label: string,
+  key: string,
+  obj: KubeObject,
+): void {
   const v = obj.metadata.labels?.[label];
   if (v === undefined) return;
   let keys = idx.get(v);
