@@ -103,11 +103,7 @@ async function pool<T>(items: T[], width: number, fn: (t: T) => Promise<unknown>
 // BENCH_PROF=<dir> writes CPU profiles of both children there.
 const prof = (name: string) =>
   process.env.BENCH_PROF
-    ? [
-        '--cpu-prof',
-        `--cpu-prof-dir=${process.env.BENCH_PROF}`,
-        `--cpu-prof-name=${name}.cpuprofile`,
-      ]
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.BENCH_PROF, name)}`]
     : [];
 const tmp = mkdtempSync(join(tmpdir(), 'packsync-bench-'));
 const server = new Child(

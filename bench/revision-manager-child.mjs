@@ -46,12 +46,12 @@ const memory = () => {
   const m = process.memoryUsage();
   return { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external };
 };
-// Peak of each figure, sampled every 50 ms (RSS peak comes from /proc, VmHWM).
+// Peak of each figure, sampled every 250 ms (RSS peak comes from /proc, VmHWM).
 const peak = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0 };
 setInterval(() => {
   const m = memory();
   for (const k of Object.keys(peak)) peak[k] = Math.max(peak[k], m[k]);
-}, 50).unref();
+}, 250).unref();
 const idle = async () => {
   let quiet = 0;
   while (quiet < 5) {

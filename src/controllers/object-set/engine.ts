@@ -177,6 +177,18 @@ function decide(deps: EngineDeps, input: PhaseInput, step: Step, live: KubeObjec
   return changed;
 }
 
+/**
+ * What is sent for a step: the desired object, and when it was decided from a live object, that
+ * object's resourceVersion as a precondition. The owner references carried over come from that
+ * live object: from a stale cache they could re-add a reference another revision just released;
+ * the precondition turns that into a Conflict (and a retry from fresh state).
+ */
+function payload(step: Step): KubeObject {
+  const rv = step.live?.metadata.resourceVersion;
+  if (rv === undefined) return step.desired;
+  return { ...step.desired, metadata: { ...step.desired.metadata, resourceVersion: rv } };
+}
+
 /** SSA dry-run of a step's desired object: a violation message, or undefined when it passed. */
 async function dryRun(
   deps: EngineDeps,
@@ -184,10 +196,12 @@ async function dryRun(
   step: Step,
 ): Promise<{ violation: string | undefined; created: boolean }> {
   try {
-    const r = await deps.writer.applyWithResult(step.desired, { force: true, dryRun: true });
+    const r = await deps.writer.applyWithResult(payload(step), { force: true, dryRun: true });
     step.dryRunPassed = true;
     return { violation: undefined, created: r.created };
   } catch (err) {
+    // A stale read, not a misconfiguration: retry (with backoff) from fresh state.
+    if (isConflict(err) && step.live !== undefined) throw err;
     return { violation: violation(input.name, step.desired, errorMessage(err)), created: false };
   }
 }
@@ -277,7 +291,7 @@ export async function reconcilePhase(deps: EngineDeps, input: PhaseInput): Promi
 
   const actual = await Promise.all(
     steps.map((s) =>
-      s.write ? deps.writer.apply(s.desired, { force: true }) : Promise.resolve(s.live),
+      s.write ? deps.writer.apply(payload(s), { force: true }) : Promise.resolve(s.live),
     ),
   );
   const recorder = new PhaseProbeRecorder(input.name, input.prober);
