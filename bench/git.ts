@@ -25,23 +25,32 @@ interface ChildResult {
 }
 
 if (process.argv[2] === '--child') {
-  // --child <mode> <url> <cacheDir>
+  // --child <mode> <url> <cacheDir>; mode `sequence` syncs, prints, waits for a line on stdin (the
+  // parent commits meanwhile), syncs again in the same process and prints again.
   const [mode, url, cacheDir] = process.argv.slice(3) as [string, string, string];
-  const t = performance.now();
-  let files = 0;
   const src = new GitSource({ cacheDir });
-  if (mode !== 'baseline') {
-    const repo = { url, ref: { branch: 'main' } };
-    const { sha } = await src.resolve(repo);
-    files = (await src.checkout(repo, sha, '.')).files.size;
-  }
-  const result: ChildResult = {
-    ms: performance.now() - t,
-    rssMb: process.resourceUsage().maxRSS / 1024,
-    files,
-    bytesFetched: src.stats().bytesFetched,
+  const repo = { url, ref: { branch: 'main' } };
+  const sync = async (): Promise<void> => {
+    const t = performance.now();
+    const before = src.stats().bytesFetched;
+    let files = 0;
+    if (mode !== 'baseline') {
+      const { sha } = await src.resolve(repo);
+      files = (await src.checkout(repo, sha, '.')).files.size;
+    }
+    const result: ChildResult = {
+      ms: performance.now() - t,
+      rssMb: process.resourceUsage().maxRSS / 1024,
+      files,
+      bytesFetched: src.stats().bytesFetched - before,
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
   };
-  process.stdout.write(JSON.stringify(result));
+  await sync();
+  if (mode === 'sequence') {
+    await new Promise((resolve) => process.stdin.once('data', resolve));
+    await sync();
+  }
   process.exit(0);
 }
 
@@ -67,6 +76,42 @@ function child(mode: string, url: string, cacheDir: string): Promise<ChildResult
       },
     );
   });
+}
+
+/** A child that syncs, lets `between` run, then syncs again in the same process. */
+async function childSequence(
+  url: string,
+  cacheDir: string,
+  between: () => Promise<void>,
+): Promise<[ChildResult, ChildResult]> {
+  const p = spawn(
+    process.execPath,
+    ['--import', 'tsx', self, '--child', 'sequence', url, cacheDir],
+    {
+      env,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const lines: ChildResult[] = [];
+  let buf = '';
+  let wake: (() => void) | undefined;
+  p.stdout.on('data', (d: Buffer) => {
+    buf += d.toString();
+    let i: number;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      lines.push(JSON.parse(buf.slice(0, i)) as ChildResult);
+      buf = buf.slice(i + 1);
+      wake?.();
+    }
+  });
+  const next = async (n: number): Promise<void> => {
+    while (lines.length < n) await new Promise<void>((r) => (wake = r));
+  };
+  await next(1);
+  await between();
+  p.stdin.end('go\n');
+  await next(2);
+  return [lines[0] as ChildResult, lines[1] as ChildResult];
 }
 
 /** Runs a native git command; wall time and (with /usr/bin/time) peak RSS. */
@@ -143,16 +188,20 @@ try {
   const url = srv.repoUrl(name);
 
   const baseline = await child('baseline', url, join(scratch, 'baseline'));
-  const iso = { first: [] as ChildResult[], incr: [] as ChildResult[] };
+  const iso = { first: [] as ChildResult[], incr: [] as ChildResult[], fresh: [] as ChildResult[] };
   const git = {
     first: [] as { ms: number; rssMb: number }[],
     incr: [] as { ms: number; rssMb: number }[],
   };
   const gitNoCheckout: { ms: number; rssMb: number }[] = [];
+  let seq = 0;
+  const change = async (): Promise<void> => {
+    seq++;
+    await srv.commit(name, { [`clusters/team-1/cm-1.yaml`]: `round: ${seq}\n` }, `change ${seq}`);
+  };
   for (let r = 0; r < rounds; r++) {
     const cache = join(scratch, `cache-${r}`);
     const clone = join(scratch, `clone-${r}`);
-    iso.first.push(await child('first', url, cache));
     git.first.push(await native(['clone', '-q', '--depth', '1', url, clone], scratch));
     gitNoCheckout.push(
       await native(
@@ -160,9 +209,14 @@ try {
         scratch,
       ),
     );
-    await srv.commit(name, { [`clusters/team-1/cm-1.yaml`]: `round: ${r}\n` }, `round ${r}`);
-    iso.incr.push(await child('incremental', url, cache));
+    // First sync, one new commit, incremental sync in the same process (the controller's case).
+    const [first, incr] = await childSequence(url, cache, change);
+    iso.first.push(first);
+    iso.incr.push(incr);
     git.incr.push(await native(['fetch', '-q', '--depth', '1', 'origin', 'main'], clone));
+    // One more commit, synced by a fresh process on the same cache (`packsync sync --once` in CI).
+    await change();
+    iso.fresh.push(await child('incremental', url, cache));
   }
 
   const row = (label: string, ms: number[], rss: number[], base?: { ms: number; rss: number }) => {
@@ -211,13 +265,20 @@ try {
     git.incr.map((x) => x.rssMb),
   );
   row(
-    'GitSource incremental (resolve+fetch+read)',
+    'GitSource incremental, same process',
     iso.incr.map((x) => x.ms),
     iso.incr.map((x) => x.rssMb),
     nativeIncr,
   );
+  row(
+    'GitSource incremental, fresh process',
+    iso.fresh.map((x) => x.ms),
+    iso.fresh.map((x) => x.rssMb),
+    nativeIncr,
+  );
   process.stdout.write(
-    `files read per sync: ${iso.first[0]?.files}; bytes fetched: first ${median(iso.first.map((x) => x.bytesFetched))}, incremental ${median(iso.incr.map((x) => x.bytesFetched))}\n`,
+    `files read per sync: ${iso.first[0]?.files}; bytes fetched: first ${median(iso.first.map((x) => x.bytesFetched))}, incremental ${median(iso.incr.map((x) => x.bytesFetched))}\n` +
+      'RSS of GitSource rows is the peak of the whole child process (same process: first sync included)\n',
   );
   if (!haveTime) process.stdout.write('(native RSS needs /usr/bin/time, Debian package time)\n');
 } finally {
