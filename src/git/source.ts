@@ -403,6 +403,21 @@ export class GitSource {
    * commit); any other commit is looked up in a whole-history copy.
    */
   private async ensureCommit(where: Remote, sha: string, signal: AbortSignal): Promise<string> {
+    const started = Date.now();
+    const bytesBefore = this.counters.bytesFetched;
+    const done = (dir: string, kind: string): string => {
+      this.log.info(
+        {
+          url: where.display,
+          sha,
+          kind,
+          bytes: this.counters.bytesFetched - bytesBefore,
+          ms: Date.now() - started,
+        },
+        'fetched commit',
+      );
+      return dir;
+    };
     const key = cacheKey(where.url);
     const shallowDir = join(this.cacheDir, key);
     const fullDir = join(this.cacheDir, `${key}-full`);
@@ -425,7 +440,7 @@ export class GitSource {
         }
         if (await this.hasCommit(shallowDir, sha)) {
           await git.writeRef({ fs, gitdir: shallowDir, ref: haveRef, value: sha, force: true });
-          return shallowDir;
+          return done(shallowDir, 'shallow');
         }
       } catch (err) {
         // A server that refuses a want that is not (any longer) a tip: fall back to history.
@@ -442,7 +457,7 @@ export class GitSource {
     await this.retrying(where, what, signal, (http) =>
       git.fetch({ fs, http, gitdir: fullDir, url: where.url, remote: 'origin', tags: true }),
     );
-    if (await this.hasCommit(fullDir, sha)) return fullDir;
+    if (await this.hasCommit(fullDir, sha)) return done(fullDir, 'history');
     throw new GitSourceError(
       'RefNotFound',
       where.display,

@@ -216,8 +216,8 @@ describe.skipIf(!available)('GitSource over smart HTTP', () => {
     );
     const src = await newSource();
     const repo: GitRepository = { url: srv.repoUrl(name), ref: { branch: 'main' } };
-    const snapshot = (files: Map<string, Uint8Array>) =>
-      Object.fromEntries([...files].map(([k, v]) => [k, text(v)]).sort());
+    const snapshot = (files: Map<string, Uint8Array>): Record<string, string> =>
+      Object.fromEntries([...files].map(([k, v]): [string, string] => [k, text(v)]));
     const atB = await src.checkout(repo, b, '.');
     const atA = await src.checkout(repo, a, '.');
     const atBAgain = await src.checkout(repo, b, '.');
@@ -240,6 +240,26 @@ describe.skipIf(!available)('GitSource over smart HTTP', () => {
       'z/1.yaml': 'z1 changed\n',
       'z/2.yaml': 'z2\n',
     });
+  });
+
+  it('serialises concurrent checkouts of one repository: one fetch, same files', async () => {
+    const name = await newRepo();
+    const sha = await srv.commit(name, { 'a/x.yaml': 'x\n', 'b/y.yaml': 'y\n' }, 'c1');
+    const src = await newSource();
+    const repo: GitRepository = { url: srv.repoUrl(name), ref: { branch: 'main' } };
+    srv.clearRequests();
+    const results = await Promise.all([
+      src.checkout(repo, sha, 'a'),
+      src.checkout(repo, sha, 'b'),
+      src.checkout(repo, sha, '.'),
+    ]);
+    expect(results.map((r) => [...r.files.keys()].sort())).toEqual([
+      ['x.yaml'],
+      ['y.yaml'],
+      ['a/x.yaml', 'b/y.yaml'],
+    ]);
+    expect(srv.requests().filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(src.stats().fetches).toBe(1);
   });
 
   it('follows a force-push to an older commit and to an unrelated one', async () => {
