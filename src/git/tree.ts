@@ -2,9 +2,9 @@
  * Reads the tree at a path of a commit from a repository's object store into memory. Nothing is
  * checked out; links are never followed: a symlink or a submodule inside the path is refused.
  */
-import * as fs from 'node:fs';
-
 import git from 'isomorphic-git';
+
+import { readOnlyCachedFs } from './read-fs.js';
 
 export interface TreeReadOptions {
   gitdir: string;
@@ -15,6 +15,23 @@ export interface TreeReadOptions {
   maxBytes: number;
   /** isomorphic-git's object cache, shared across reads of one operation. */
   cache: object;
+  /**
+   * Files of subtrees read before, by tree oid (content-addressed, so valid for any commit of any
+   * repository). Subtrees found here are not read again; every subtree read or reused is recorded
+   * in `memo.next`, which the caller keeps as the memo of its next read.
+   */
+  memo?: TreeMemo | undefined;
+}
+
+/** Subtree file maps by tree oid: the previous read's, and the one being built. */
+export interface TreeMemo {
+  prev: Map<string, SubtreeFiles>;
+  next: Map<string, SubtreeFiles>;
+}
+
+interface SubtreeFiles {
+  files: Map<string, Uint8Array>;
+  bytes: number;
 }
 
 export type TreeReadResult =
@@ -46,7 +63,7 @@ export async function readTreeFiles(opts: TreeReadOptions): Promise<TreeReadResu
     };
   }
   const shown = path === '' ? '.' : path;
-  const base = { fs, gitdir: opts.gitdir, cache: opts.cache };
+  const base = { fs: readOnlyCachedFs(), gitdir: opts.gitdir, cache: opts.cache };
   let root: string;
   try {
     const r = await git.readTree({
@@ -65,13 +82,21 @@ export async function readTreeFiles(opts: TreeReadOptions): Promise<TreeReadResu
     }
     throw err;
   }
-  const files = new Map<string, Uint8Array>();
   let total = 0;
-  const walk = async (oid: string, prefix: string): Promise<TreeReadResult | undefined> => {
+  // Each subtree's files relative to the subtree, so they can be reused under any prefix.
+  const walk = async (oid: string, dir: string): Promise<SubtreeFiles | TreeReadResult> => {
+    const known = opts.memo?.prev.get(oid) ?? opts.memo?.next.get(oid);
+    if (known) {
+      opts.memo?.next.set(oid, known);
+      total += known.bytes;
+      if (total > opts.maxBytes) return tooLarge(shown, opts.maxBytes);
+      return known;
+    }
     const { tree } = await git.readTree({ ...base, oid });
+    const files = new Map<string, Uint8Array>();
+    let bytes = 0;
     for (const entry of tree) {
-      const rel = prefix ? `${prefix}/${entry.path}` : entry.path;
-      const shownEntry = path ? `${path}/${rel}` : rel;
+      const shownEntry = [path, dir, entry.path].filter((x) => x !== '').join('/');
       if (!safeName(entry.path)) {
         return {
           ok: false,
@@ -80,8 +105,10 @@ export async function readTreeFiles(opts: TreeReadOptions): Promise<TreeReadResu
         };
       }
       if (entry.type === 'tree') {
-        const problem = await walk(entry.oid, rel);
-        if (problem) return problem;
+        const sub = await walk(entry.oid, dir ? `${dir}/${entry.path}` : entry.path);
+        if ('ok' in sub) return sub;
+        for (const [rel, content] of sub.files) files.set(`${entry.path}/${rel}`, content);
+        bytes += sub.bytes;
       } else if (entry.type === 'commit') {
         return {
           ok: false,
@@ -97,18 +124,23 @@ export async function readTreeFiles(opts: TreeReadOptions): Promise<TreeReadResu
       } else {
         const { blob } = await git.readBlob({ ...base, oid: entry.oid });
         total += blob.byteLength;
-        if (total > opts.maxBytes) {
-          return {
-            ok: false,
-            problem: 'TooLarge',
-            message: `files under ${shown} exceed the limit of ${opts.maxBytes} bytes`,
-          };
-        }
-        files.set(rel, blob);
+        if (total > opts.maxBytes) return tooLarge(shown, opts.maxBytes);
+        bytes += blob.byteLength;
+        files.set(entry.path, blob);
       }
     }
-    return undefined;
+    const result = { files, bytes };
+    opts.memo?.next.set(oid, result);
+    return result;
   };
-  const problem = await walk(root, '');
-  return problem ?? { ok: true, files };
+  const result = await walk(root, '');
+  return 'ok' in result ? result : { ok: true, files: new Map(result.files) };
+}
+
+function tooLarge(shown: string, limit: number): TreeReadResult {
+  return {
+    ok: false,
+    problem: 'TooLarge',
+    message: `files under ${shown} exceed the limit of ${limit} bytes`,
+  };
 }
