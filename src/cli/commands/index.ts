@@ -14,6 +14,7 @@ import { registerRender } from './render.js';
 import { registerRepo } from './repo.js';
 import { registerRollout } from './rollout.js';
 import { registerServer } from './server.js';
+import { registerSync } from './sync.js';
 import { registerTree } from './tree.js';
 import { registerUpdate } from './update.js';
 import { registerValidate } from './validate.js';
@@ -31,6 +32,7 @@ export const commands: readonly RegisterCommand[] = [
   registerRepo,
   registerServer,
   registerManager,
+  registerSync,
   registerRollout,
   registerPause,
   registerClustertree,
