@@ -7,7 +7,9 @@ import type { CommandContext } from '../main.js';
 import { registerBuild } from './build.js';
 import { registerCrds } from './crds.js';
 import { registerDebug } from './debug.js';
+import { registerDiff } from './diff.js';
 import { registerManager } from './manager.js';
+import { registerPreview } from './preview.js';
 import { registerRender } from './render.js';
 import { registerRepo } from './repo.js';
 import { registerServer } from './server.js';
@@ -26,6 +28,8 @@ export const commands: readonly RegisterCommand[] = [
   registerBuild,
   registerUpdate,
   registerRepo,
+  registerDiff,
+  registerPreview,
   registerServer,
   registerManager,
 ];
