@@ -102,6 +102,16 @@ export function compareStates(
   labels: CompareLabels,
 ): Report {
   const brokenInHead = new Set(head.packages.filter((p) => p.errors.length > 0).map((p) => p.id));
+  // A package the head does not have because an ancestor did not render is unknown, not removed.
+  const headIds = new Set(head.packages.map((p) => p.id));
+  const baseParent = new Map(base.packages.map((p) => [p.id, p.parent]));
+  const unknownInHead = (id: string): boolean => {
+    for (let cur: string | undefined = id; cur !== undefined; cur = baseParent.get(cur)) {
+      if (brokenInHead.has(cur)) return true;
+      if (headIds.has(cur)) return false;
+    }
+    return false;
+  };
   const baseObjects = new Map(base.objects.map((o) => [keyOf(o.id), o]));
   const headKeys = new Set<string>();
   const objects: ObjectReport[] = [];
@@ -112,8 +122,7 @@ export function compareStates(
     objects.push(compareObject(baseObjects.get(k), h, labels));
   }
   for (const [k, b] of baseObjects) {
-    if (headKeys.has(k) || brokenInHead.has(b.package)) continue;
-    // The package holding it still exists in head but did not render at a parent level.
+    if (headKeys.has(k) || unknownInHead(b.package)) continue;
     objects.push({
       action: 'delete',
       id: b.id,
@@ -130,7 +139,7 @@ export function compareStates(
     comparePackage(basePackages.get(h.id), h, labels),
   );
   for (const b of base.packages) {
-    if (headPackageIds.has(b.id)) continue;
+    if (headPackageIds.has(b.id) || unknownInHead(b.id)) continue;
     packages.push({
       id: b.id,
       kind: b.kind,

@@ -99,7 +99,8 @@ export function formatText(r: Report, opts: { color?: boolean } = {}): string {
   const p = opts.color === true ? colored : plain;
   const lines: string[] = [];
   const list = changed(r);
-  const nothing = list.length === 0 && !r.packages.some((x) => x.probeDiff);
+  const nothing =
+    list.length === 0 && !r.packages.some((x) => x.probeDiff) && r.counts.errors === 0;
   lines.push(
     p.bold(nothing ? `no changes (${r.counts.unchanged} unchanged)` : summaryLine(r.counts)),
   );
@@ -238,7 +239,8 @@ export function formatMarkdown(r: Report, opts: MarkdownOptions = {}): string {
     '',
   );
   head.push(`${code(r.before)} → ${code(r.after)}`, '');
-  const nothing = list.length === 0 && !r.packages.some((x) => x.probeDiff);
+  const nothing =
+    list.length === 0 && !r.packages.some((x) => x.probeDiff) && r.counts.errors === 0;
   head.push(
     nothing
       ? `**No changes** (${r.counts.unchanged} objects unchanged)`
@@ -287,7 +289,7 @@ export function formatMarkdown(r: Report, opts: MarkdownOptions = {}): string {
 
   const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
   const reserve = 300; // room for the closing note
-  let out = head.join('\n');
+  let out = `${head.join('\n')}\n`;
   if (treeLines.length > 0) {
     const treeHead = '#### Changes\n\n';
     let treeText = treeHead;

@@ -1,9 +1,9 @@
 /**
- * The repository package renderer the diff and preview use: the same function the GitSync
- * controller renders a desired-state repository path with, so neither command has its own render
- * path.
+ * The repository package renderer the diff and preview use: `loadDesiredState`, the same function
+ * the GitSync controller renders a desired-state repository path with (default manifest and
+ * placement by kind when the path has no manifest), so neither command has its own render path.
  */
-import { instantiate, loadPackage, type PackageInstance } from '../packages/index.js';
+import { loadDesiredState, type PackageInstance } from '../packages/index.js';
 import { defaultRenderCapabilities } from '../packages/engines.js';
 
 export interface RepositoryInput {
@@ -16,15 +16,8 @@ export interface RepositoryInput {
 }
 
 export function renderRepository(input: RepositoryInput): PackageInstance {
-  const pkg = loadPackage({ files: input.files });
-  return instantiate(
-    pkg,
-    {
-      name: input.name,
-      namespace: input.namespace,
-      config: input.config,
-      environment: {},
-    },
+  return loadDesiredState(
+    { files: input.files, name: input.name, namespace: input.namespace, config: input.config },
     defaultRenderCapabilities(),
-  );
+  ).instance;
 }
