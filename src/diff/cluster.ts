@@ -433,7 +433,19 @@ export async function diffAgainstCluster(opts: ClusterDiffOptions): Promise<Repo
     errors: p.errors,
     action: 'unchanged',
   }));
-  const sorted = sortObjects(all, [desired]);
+  // Packages only the cluster still has: their phases in the order their ObjectSets list them.
+  const livePhases = new Map<string, string[]>();
+  for (const o of live) {
+    const phases = livePhases.get(o.package) ?? [];
+    if (!phases.includes(o.phase)) phases.push(o.phase);
+    livePhases.set(o.package, phases);
+  }
+  const livePackages = [...livePhases].map(([id, phases]) => ({
+    id,
+    kind: 'Package' as const,
+    phases,
+  }));
+  const sorted = sortObjects(all, [desired, { packages: livePackages }]);
   return {
     command: 'diff',
     before: 'live cluster',

@@ -3,7 +3,7 @@
  * API server adds (removed before anything is compared or shown), Secret values replaced by
  * hashes, and stable YAML.
  */
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
 
 /** A Kubernetes object as plain JSON. */
@@ -71,12 +71,19 @@ function isSecret(obj: JsonObject): boolean {
   return obj.kind === 'Secret' && (obj.apiVersion === 'v1' || obj.apiVersion === undefined);
 }
 
+/**
+ * Key of the Secret hashes: random per process, so equal values show equal hashes within one
+ * report while a hash cannot be looked up in a dictionary of common passwords.
+ */
+const hashKey = randomBytes(32);
+
 function hashText(bytes: Uint8Array | string): string {
-  return `<hash ${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}…>`;
+  return `<hash ${createHmac('sha256', hashKey).update(bytes).digest('hex').slice(0, 12)}…>`;
 }
 
 /**
- * Secret `data` and `stringData` values replaced by `<hash …>` of their decoded bytes, so a value
+ * Secret `data` and `stringData` values replaced by `<hash …>` (keyed HMAC-SHA256) of their
+ * decoded bytes, so a value
  * given as `stringData` and the same value stored base64 in `data` show the same hash. Any other
  * object is returned as is.
  */

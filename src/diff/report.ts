@@ -4,7 +4,7 @@
  * phase -> object), the per-object YAML diff with Secret values hashed.
  */
 import { unifiedDiff } from '../packages/index.js';
-import type { DesiredPackage, DesiredState } from './desired.js';
+import type { DesiredPackage } from './desired.js';
 import { keyOf, labelOf, maskSecrets, toYaml, type JsonObject, type ObjectId } from './objects.js';
 import type { FieldChange } from './semantic.js';
 
@@ -114,7 +114,7 @@ export function objectDiff(
  */
 export function sortObjects(
   objects: ObjectReport[],
-  states: readonly DesiredState[],
+  states: readonly { packages: readonly Pick<DesiredPackage, 'id' | 'kind' | 'phases'>[] }[],
 ): ObjectReport[] {
   const topPhases: string[] = [];
   const packageOrder: string[] = [];

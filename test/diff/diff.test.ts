@@ -1,0 +1,225 @@
+/**
+ * `packsync diff` against the embedded API server populated by a real rollout: the repository's
+ * ClusterObjectDeployment (planned by `loadDesiredState`, as the GitSync controller writes it)
+ * rolled out by the revision engine, nested Packages pulled from a real registry by the Package
+ * controller. Then the repository folder changes and `diff` must report exactly what a sync
+ * would change.
+ */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageScopes } from '../../src/controllers/package/scope.js';
+import { setupPackage } from '../../src/controllers/package/setup.js';
+import type { KubeObject } from '../../src/kube/index.js';
+import { importFolder, loadDesiredState } from '../../src/packages/index.js';
+import { defaultRenderCapabilities } from '../../src/packages/engines.js';
+import { runCli } from '../helpers/cli-capture.js';
+import {
+  PKO,
+  startRevisionEnv,
+  waitForCondition,
+  type RevisionEnv,
+} from '../integration/revision-helpers.js';
+import {
+  missingTools,
+  startRegistry,
+  warnSkip,
+  type RunningRegistry,
+} from '../oci/registry-helper.js';
+import {
+  configMapYaml,
+  namespaceYaml,
+  packageYaml,
+  pushWebapp,
+  secretYaml,
+  tempDir,
+  writeTree,
+} from './helpers.js';
+
+const missing = await missingTools(['docker-registry']);
+warnSkip('diff', missing);
+
+interface JsonReport {
+  counts: Record<string, number>;
+  objects: {
+    action: string;
+    id: { kind: string; namespace: string; name: string };
+    package: string;
+    changes: { path: string; old?: unknown; new?: unknown }[];
+  }[];
+}
+
+describe.skipIf(missing.length > 0)('packsync diff', () => {
+  let registry: RunningRegistry;
+  let env: RevisionEnv;
+  let images: { v1: string; v2: string };
+  let kubeconfig: string;
+  const dirs: string[] = [];
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    images = await pushWebapp(registry.host);
+    env = await startRevisionEnv({ extra: packageScopes.map((scope) => setupPackage(scope)) });
+    const dir = tempDir('kube');
+    dirs.push(dir);
+    kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(kubeconfig, env.server.kubeconfig);
+  }, 90_000);
+  afterAll(async () => {
+    await env?.stop();
+    await registry?.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  function repoFiles(ns: string): Record<string, string> {
+    return {
+      'namespaces.yaml': namespaceYaml(ns),
+      'packages.yaml': [
+        packageYaml(ns, 'web', images.v1, { replicas: 1 }),
+        packageYaml(ns, 'api', images.v1, { greeting: 'hi' }),
+      ].join('---\n'),
+      'settings.yaml': configMapYaml(ns, 'fleet-settings', { mode: 'blue' }),
+      'secrets.yaml': secretYaml(ns, 'registry-token', { token: 'hunter2' }),
+    };
+  }
+
+  /** Renders `dir` as a ClusterGitSync named `name` would and rolls it out; waits until Available. */
+  async function sync(name: string, dir: string): Promise<void> {
+    const raw = await importFolder(dir);
+    const { plan } = loadDesiredState(
+      { files: raw.files, name, namespace: '' },
+      defaultRenderCapabilities(),
+    );
+    for (const slice of plan.slices) await env.client.create(slice as unknown as KubeObject);
+    const ref = { apiVersion: PKO, kind: 'ClusterObjectDeployment', name };
+    const live = await env.client.get(ref);
+    const od = plan.objectDeployment as unknown as KubeObject;
+    if (live === undefined) await env.client.create(od);
+    else await env.client.update({ ...live, spec: od.spec });
+    await waitForCondition(env.client, ref, 'Available', 'True', undefined, 60_000);
+  }
+
+  async function deployed(name: string, ns: string): Promise<string> {
+    const dir = tempDir('fleet');
+    dirs.push(dir);
+    writeTree(dir, repoFiles(ns));
+    await sync(name, dir);
+    return dir;
+  }
+
+  const diff = (dir: string, name: string, ...extra: string[]) =>
+    runCli('diff', dir, '--kubeconfig', kubeconfig, '--name', name, '--insecure', ...extra);
+
+  const json = async (dir: string, name: string) => {
+    const res = await diff(dir, name, '-o', 'json');
+    expect(res.err).toBe('');
+    return { code: res.code, report: JSON.parse(res.out) as JsonReport };
+  };
+
+  it('reports no changes (exit 0) right after a sync, server defaults included', async () => {
+    const dir = await deployed('steady', 'steady');
+    const res = await diff(dir, 'steady');
+    expect(res.err).toBe('');
+    expect(res.out).toBe('no changes (13 unchanged)\n');
+    expect(res.code).toBe(0);
+    // The server defaulted fields the package never set; they are not changes.
+    const deploy = await env.client.get({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'web',
+      namespace: 'steady',
+    });
+    expect((deploy?.spec as { progressDeadlineSeconds?: number }).progressDeadlineSeconds).toBe(
+      600,
+    );
+    const svc = await env.client.get({
+      apiVersion: 'v1',
+      kind: 'Service',
+      name: 'web',
+      namespace: 'steady',
+    });
+    expect((svc?.spec as { sessionAffinity?: string }).sessionAffinity).toBe('None');
+  });
+
+  it('reports exactly the changed fields of a config change (exit 1)', async () => {
+    const dir = await deployed('cfg', 'cfg');
+    writeTree(dir, {
+      ...repoFiles('cfg'),
+      'packages.yaml': [
+        packageYaml('cfg', 'web', images.v1, { replicas: 3 }),
+        packageYaml('cfg', 'api', images.v1, { greeting: 'hi' }),
+      ].join('---\n'),
+      'settings.yaml': configMapYaml('cfg', 'fleet-settings', { mode: 'green' }),
+    });
+    const { code, report } = await json(dir, 'cfg');
+    expect(code).toBe(1);
+    expect(report.counts).toMatchObject({ create: 0, change: 3, delete: 0, errors: 0 });
+    const changed = report.objects
+      .filter((o) => o.action === 'change')
+      .map((o) => ({ object: `${o.id.kind}/${o.id.name}`, changes: o.changes }));
+    expect(changed).toEqual([
+      { object: 'Package/web', changes: [{ path: 'spec.config.replicas', old: 1, new: 3 }] },
+      { object: 'Deployment/web', changes: [{ path: 'spec.replicas', old: 1, new: 3 }] },
+      {
+        object: 'ConfigMap/fleet-settings',
+        changes: [{ path: 'data.mode', old: 'blue', new: 'green' }],
+      },
+    ]);
+    const text = await diff(dir, 'cfg');
+    expect(text.out.split('\n')[0]).toBe('0 to create, 3 to change, 0 to delete');
+    expect(text.out).toContain('-  replicas: 1\n    +  replicas: 3');
+  });
+
+  it('lists the objects of a removed Package as deleted', async () => {
+    const dir = await deployed('rm', 'rm');
+    writeTree(dir, {
+      ...repoFiles('rm'),
+      'packages.yaml': packageYaml('rm', 'web', images.v1, { replicas: 1 }),
+    });
+    const { code, report } = await json(dir, 'rm');
+    expect(code).toBe(1);
+    const deleted = report.objects
+      .filter((o) => o.action === 'delete')
+      .map((o) => `${o.package}: ${o.id.kind}/${o.id.namespace}/${o.id.name}`);
+    expect(deleted).toEqual([
+      'repository: Package/rm/api',
+      'Package rm/api: ConfigMap/rm/api-settings',
+      'Package rm/api: Secret/rm/api-credentials',
+      'Package rm/api: Deployment/rm/api',
+      'Package rm/api: Service/rm/api',
+    ]);
+    expect(report.counts).toMatchObject({ create: 0, change: 0, delete: 5 });
+  });
+
+  it('shows a Secret change by key and hash, never the value', async () => {
+    const dir = await deployed('sec', 'sec');
+    writeTree(dir, {
+      ...repoFiles('sec'),
+      'secrets.yaml': secretYaml('sec', 'registry-token', { token: 'correct-horse', extra: 'x1' }),
+    });
+    const res = await diff(dir, 'sec');
+    expect(res.code).toBe(1);
+    expect(res.out.split('\n')[0]).toBe('0 to create, 1 to change, 0 to delete');
+    for (const value of ['hunter2', 'correct-horse', 'x1', 'aHVudGVyMg', 'Y29ycmVjdC1ob3JzZ'])
+      expect(res.out).not.toContain(value);
+    expect(res.out).toMatch(/data\.token: "<hash [0-9a-f]{12}…>" -> "<hash [0-9a-f]{12}…>"/);
+    expect(res.out).toMatch(/data\.extra: added "<hash [0-9a-f]{12}…>"/);
+  });
+
+  it('exits 2 with the reason when the cluster cannot be reached or the repository is broken', async () => {
+    const dir = await deployed('err', 'err');
+    const bad = join(dirs[0] ?? '', 'nowhere');
+    writeFileSync(
+      bad,
+      env.server.kubeconfig.replace(/server: https:\/\/[^\n]+/, 'server: https://127.0.0.1:1'),
+    );
+    const unreachable = await runCli('diff', dir, '--kubeconfig', bad, '--name', 'err');
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.err).toMatch(/^Error: /);
+
+    writeTree(dir, { ...repoFiles('err'), 'settings.yaml': 'kind: [' });
+    const broken = await diff(dir, 'err');
+    expect(broken.code).toBe(2);
+    expect(broken.out).toContain('repository: Invalid YAML in settings.yaml');
+  });
+});
