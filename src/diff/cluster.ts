@@ -41,6 +41,7 @@ import {
   type Report,
 } from './report.js';
 import { fieldChanges, mergeMasks, project, removedMask } from './semantic.js';
+import { provablyUnchanged } from './unchanged.js';
 
 export interface ClusterDiffClient extends KubeReader, KubeWriter {
   mapper: { tryMapping(apiVersion: string, kind: string): Promise<ResourceMapping | undefined> };
@@ -152,9 +153,53 @@ async function resolve(
   };
 }
 
+/**
+ * Live objects by reference: kinds with several objects in one namespace are listed once, the
+ * others read one by one.
+ */
+class LiveReader {
+  private readonly lists = new Map<string, Promise<Map<string, KubeObject>>>();
+  private readonly listed: Set<string>;
+
+  constructor(
+    private readonly client: ClusterDiffClient,
+    resolved: readonly Resolved[],
+  ) {
+    const counts = new Map<string, number>();
+    for (const r of resolved) {
+      if (r.mapping === undefined) continue;
+      const k = LiveReader.group(r.ref);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    this.listed = new Set([...counts].filter(([, n]) => n >= 4).map(([k]) => k));
+  }
+
+  private static group(ref: ObjectRef): string {
+    return `${ref.apiVersion}\u0000${ref.kind}\u0000${ref.namespace ?? ''}`;
+  }
+
+  async get(ref: ObjectRef): Promise<KubeObject | undefined> {
+    const g = LiveReader.group(ref);
+    if (!this.listed.has(g)) return this.client.get(ref);
+    let list = this.lists.get(g);
+    if (list === undefined) {
+      list = this.client
+        .list(
+          ref.apiVersion,
+          ref.kind,
+          ref.namespace === undefined ? {} : { namespace: ref.namespace },
+        )
+        .then((l) => new Map(l.items.map((o) => [o.metadata.name ?? '', o])));
+      this.lists.set(g, list);
+    }
+    return (await list).get(ref.name);
+  }
+}
+
 /** The report line of one desired object. */
 async function diffObject(
   client: ClusterDiffClient,
+  reader: LiveReader,
   r: Resolved,
   creating: ReadonlySet<string>,
   fieldManager: string,
@@ -181,7 +226,7 @@ async function diffObject(
   }
   let live: KubeObject | undefined;
   try {
-    live = await client.get(r.ref);
+    live = await reader.get(r.ref);
   } catch (err) {
     return {
       ...base,
@@ -191,6 +236,13 @@ async function diffObject(
     };
   }
   const applied = live === undefined ? r.obj : withEngineMetadata(r.obj, live);
+  // What the revision engine would not write needs no dry-run either.
+  if (
+    live !== undefined &&
+    provablyUnchanged(foldStringData(applied) as KubeObject, live, fieldManager)
+  ) {
+    return { ...base, action: 'unchanged', diff: '' };
+  }
   let dry: KubeObject;
   try {
     dry = await client.apply(applied, { dryRun: true, force: true, fieldManager });
@@ -247,18 +299,29 @@ interface DeploymentRef {
   topPhase: string;
 }
 
+/** Lists of ObjectSets by kind and namespace, read once per diff. */
+type SetLists = Map<string, Promise<KubeObject[]>>;
+
 /** The objects in the active ObjectSets (and their slices) of an ObjectDeployment. */
-async function liveObjectsOf(client: ClusterDiffClient, dep: DeploymentRef): Promise<LiveObject[]> {
+async function liveObjectsOf(
+  client: ClusterDiffClient,
+  dep: DeploymentRef,
+  lists: SetLists,
+): Promise<LiveObject[]> {
   const od = await client.get(dep.ref);
   if (od === undefined) return [];
   const clusterScoped = dep.ref.namespace === undefined;
   const setKind = clusterScoped ? 'ClusterObjectSet' : 'ObjectSet';
   const sliceKind = clusterScoped ? 'ClusterObjectSlice' : 'ObjectSlice';
-  const sets = await client.list(
-    pko,
-    setKind,
-    clusterScoped ? {} : { namespace: dep.ref.namespace },
-  );
+  const listKey = `${setKind}/${dep.ref.namespace ?? ''}`;
+  let list = lists.get(listKey);
+  if (list === undefined) {
+    list = client
+      .list(pko, setKind, clusterScoped ? {} : { namespace: dep.ref.namespace })
+      .then((l) => l.items);
+    lists.set(listKey, list);
+  }
+  const sets = { items: await list };
   const out: LiveObject[] = [];
   for (const set of sets.items) {
     if (!set.metadata.ownerReferences?.some((o) => o.uid === od.metadata.uid)) continue;
@@ -334,6 +397,7 @@ async function managedLiveObjects(
       })),
   ];
   const visited = new Set<string>();
+  const lists: SetLists = new Map();
   const out: LiveObject[] = [];
   let queue = start;
   while (queue.length > 0) {
@@ -344,7 +408,7 @@ async function managedLiveObjects(
       return true;
     });
     queue = [];
-    const found = await mapLimit(batch, 8, (d) => liveObjectsOf(client, d));
+    const found = await mapLimit(batch, 8, (d) => liveObjectsOf(client, d, lists));
     for (const objects of found) {
       for (const o of objects) {
         // The repository's own objects carry their repository phase.
@@ -387,8 +451,9 @@ export async function diffAgainstCluster(opts: ClusterDiffOptions): Promise<Repo
       if (names?.kind) creating.add(`crd:${names.kind}`);
     }
   }
+  const reader = new LiveReader(client, resolved);
   const objects = await mapLimit(resolved, concurrency, (r) =>
-    diffObject(client, r, creating, fieldManager),
+    diffObject(client, reader, r, creating, fieldManager),
   );
 
   const desiredKeys = new Set(resolved.map((r) => keyOf(idOf(r.obj))));

@@ -32,11 +32,26 @@ function itemKey(item: unknown): { field: string; value: unknown } | undefined {
   return undefined;
 }
 
+function scalarField(item: JsonObject, field: string): unknown {
+  const v = item[field];
+  return v !== undefined && v !== null && typeof v !== 'object' ? v : undefined;
+}
+
+/** Same list item: equal on the first merge key both items have. */
+function sameItem(a: unknown, b: unknown): boolean {
+  if (!isObject(a) || !isObject(b)) return false;
+  for (const field of mergeKeys) {
+    const x = scalarField(a, field);
+    const y = scalarField(b, field);
+    if (x !== undefined && y !== undefined) return x === y;
+  }
+  return false;
+}
+
 /** The item of `list` matching `probe` (same merge key value, else same index). */
 function matchItem(list: readonly unknown[], probe: unknown, index: number): unknown {
-  const key = itemKey(probe);
-  if (key === undefined) return list[index];
-  return list.find((x) => isObject(x) && x[key.field] === key.value);
+  if (itemKey(probe) === undefined) return list[index];
+  return list.find((x) => sameItem(x, probe));
 }
 
 function isScalarList(list: readonly unknown[]): boolean {
@@ -116,13 +131,12 @@ export function mergeMasks(a: unknown, b: unknown): unknown {
   if (Array.isArray(a) && Array.isArray(b)) {
     const out: unknown[] = [...(a as unknown[])];
     b.forEach((item, i) => {
-      const key = itemKey(item);
       const at =
-        key === undefined
+        itemKey(item) === undefined
           ? i < out.length
             ? i
             : -1
-          : out.findIndex((x) => isObject(x) && x[key.field] === key.value);
+          : out.findIndex((x) => sameItem(x, item));
       if (at < 0) out.push(item);
       else out[at] = mergeMasks(out[at], item);
     });

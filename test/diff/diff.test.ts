@@ -170,6 +170,25 @@ describe.skipIf(missing.length > 0)('packsync diff', () => {
     expect(text.out).toContain('-  replicas: 1\n    +  replicas: 3');
   });
 
+  it('reports a field dropped from the repository as removed (the apply would remove it)', async () => {
+    const dir = tempDir('fleet');
+    dirs.push(dir);
+    writeTree(dir, {
+      ...repoFiles('drop'),
+      'settings.yaml': configMapYaml('drop', 'fleet-settings', { mode: 'blue', legacy: 'yes' }),
+    });
+    await sync('drop', dir);
+    writeTree(dir, repoFiles('drop'));
+    const { code, report } = await json(dir, 'drop');
+    expect(code).toBe(1);
+    expect(report.objects.filter((o) => o.action === 'change')).toEqual([
+      expect.objectContaining({
+        id: expect.objectContaining({ kind: 'ConfigMap', name: 'fleet-settings' }) as unknown,
+        changes: [{ path: 'data.legacy', old: 'yes' }],
+      }),
+    ]);
+  });
+
   it('lists the objects of a removed Package as deleted', async () => {
     const dir = await deployed('rm', 'rm');
     writeTree(dir, {
