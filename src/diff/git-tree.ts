@@ -1,11 +1,15 @@
 /**
  * Reads the files under a path at any ref of a local Git repository, straight from the object
  * store (no checkout, the working tree is never touched): branches, tags (annotated ones peeled),
- * remote-tracking branches, `HEAD`, full or abbreviated commit ids, and `~N` / `^` suffixes.
+ * remote-tracking branches, `HEAD`, full or abbreviated commit ids, and `~N` / `^` suffixes. A
+ * remote repository (URL) is read through the GitSync controller's `GitSource`: a branch, else a
+ * tag, else a commit id.
  */
 import * as fs from 'node:fs';
 import git from 'isomorphic-git';
 import { UserError, errorMessage } from '../errors.js';
+import type { GitRef } from '../apis/index.js';
+import { GitSourceError, type GitSource } from '../git/index.js';
 
 export interface RefTree {
   /** The commit the ref resolved to. */
@@ -29,8 +33,8 @@ async function peelToCommit(dir: string, cache: object, oid: string): Promise<st
   // Annotated tags point at tag objects; follow them to the commit.
   for (let i = 0; i < 10; i++) {
     try {
-      await git.readCommit({ fs, dir, oid, cache });
-      return oid;
+      // readCommit peels an annotated tag itself; its answer names the commit.
+      return (await git.readCommit({ fs, dir, oid, cache })).oid;
     } catch {
       const tag = await git.readTag({ fs, dir, oid, cache });
       oid = tag.tag.object;
@@ -122,4 +126,37 @@ export async function readRefTree(dir: string, ref: string, path: string): Promi
     );
   }
   return { commit, files };
+}
+
+/** True for `https://...`, `http://...`, `file://...` (a URL rather than a local path). */
+export function isRepositoryUrl(repo: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(repo);
+}
+
+/** The files under `path` at `ref` of a remote repository, fetched into `source`'s cache. */
+export async function readRemoteRefTree(
+  source: GitSource,
+  url: string,
+  ref: string,
+  path: string,
+): Promise<RefTree> {
+  const candidates: GitRef[] = [{ branch: ref }, { tag: ref }];
+  if (/^[0-9a-f]{7,40}$/.test(ref)) candidates.push({ commit: ref });
+  let lastErr: unknown;
+  for (const candidate of candidates) {
+    try {
+      const resolved = await source.resolve({ url, ref: candidate });
+      const out = await source.checkout({ url, ref: candidate }, resolved.sha, path);
+      return { commit: out.commit.sha, files: out.files };
+    } catch (err) {
+      if (!(err instanceof GitSourceError && err.reason === 'RefNotFound')) throw err;
+      lastErr = err;
+    }
+  }
+  throw new UserError(
+    `resolving ${JSON.stringify(ref)} in ${url}: no branch, tag or commit of that name`,
+    {
+      cause: lastErr,
+    },
+  );
 }

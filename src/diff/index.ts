@@ -16,7 +16,16 @@ import {
 } from './desired.js';
 import { diffAgainstCluster, type ClusterDiffClient } from './cluster.js';
 import { compareStates } from './compare.js';
-import { readRefTree } from './git-tree.js';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { GitSource } from '../git/index.js';
+import {
+  isRepositoryUrl,
+  readRefTree,
+  readRemoteRefTree,
+  repositoryRoot,
+  type RefTree,
+} from './git-tree.js';
 import { PullCache } from './pull.js';
 import { renderRepository } from './repository.js';
 import { groupOf } from './objects.js';
@@ -47,7 +56,20 @@ export {
 } from './format.js';
 export { fieldChanges, project, type FieldChange } from './semantic.js';
 export { maskSecrets, keyOf, labelOf, type ObjectId } from './objects.js';
-export { readRefTree, resolveCommit, repositoryRoot, type RefTree } from './git-tree.js';
+export {
+  isRepositoryUrl,
+  readRefTree,
+  readRemoteRefTree,
+  resolveCommit,
+  repositoryRoot,
+  type RefTree,
+} from './git-tree.js';
+
+/** Where remote repositories are fetched to: `$XDG_CACHE_HOME/packsync/git` (or `~/.cache`). */
+export function defaultGitCacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'packsync', 'git');
+}
 export { PullCache } from './pull.js';
 export { renderRepository, type RepositoryInput } from './repository.js';
 
@@ -114,8 +136,9 @@ export async function diffRepository(req: ClusterDiffRequest): Promise<Report> {
 }
 
 export interface PreviewRequest {
-  /** Local repository (work tree or bare). */
+  /** Local repository (work tree or bare), or a URL (then `gitCacheDir` holds the fetches). */
   repo: string;
+  gitCacheDir?: string;
   base: string;
   head: string;
   /** Path of the repository package inside the repository. */
@@ -126,10 +149,17 @@ export interface PreviewRequest {
 
 /** `packsync preview`: what changes between two refs of a local repository. */
 export async function previewRefs(req: PreviewRequest): Promise<Report> {
-  const [base, head] = await Promise.all([
-    readRefTree(req.repo, req.base, req.path),
-    readRefTree(req.repo, req.head, req.path),
-  ]);
+  let read: (ref: string) => Promise<RefTree>;
+  if (isRepositoryUrl(req.repo)) {
+    const source = new GitSource({ cacheDir: req.gitCacheDir ?? defaultGitCacheDir() });
+    read = (ref) => readRemoteRefTree(source, req.repo, ref, req.path);
+  } else {
+    const root = await repositoryRoot(req.repo);
+    read = (ref) => readRefTree(root, ref, req.path);
+  }
+  // One after the other: two fetches into one cache repository must not overlap.
+  const base = await read(req.base);
+  const head = await read(req.head);
   return previewTrees({
     base: { label: `${req.base} (${base.commit.slice(0, 7)})`, files: base.files },
     head: { label: `${req.head} (${head.commit.slice(0, 7)})`, files: head.files },

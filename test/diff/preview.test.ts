@@ -6,6 +6,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli-capture.js';
+import { startGitServer } from '../helpers/git-server.js';
 import {
   missingTools,
   startRegistry,
@@ -19,7 +20,12 @@ import {
   packageYaml,
   pushWebapp,
   secretYaml,
+  tempDir,
 } from './helpers.js';
+
+function prefixed(files: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).map(([k, v]) => [`fleet/${k}`, v]));
+}
 
 const missing = await missingTools(['docker-registry', 'git']);
 warnSkip('preview', missing);
@@ -381,6 +387,44 @@ describe.skipIf(missing.length > 0)('packsync preview', () => {
     const phase = await preview(dir, 'unknown-phase');
     expect(phase.code).toBe(2);
     expect(phase.out).toContain('Phase name not found in manifest in settings.yaml idx 0');
+  });
+
+  it('reads both refs of a remote repository over smart HTTP (git http-backend)', async () => {
+    const srv = await startGitServer();
+    try {
+      await srv.createRepo('fleet');
+      await srv.commit('fleet', prefixed(baseFiles()), 'base');
+      await srv.commit(
+        'fleet',
+        { 'fleet/settings.yaml': configMapYaml('apps', 'fleet-settings', { mode: 'red' }) },
+        'red',
+        { branch: 'feature' },
+      );
+      const cache = tempDir('git-cache');
+      repos.push(cache);
+      const res = await runCli(
+        'preview',
+        '--repo',
+        srv.repoUrl('fleet'),
+        '--git-cache-dir',
+        cache,
+        '--path',
+        'fleet',
+        '--base',
+        'main',
+        '--head',
+        'feature',
+        '--insecure',
+        '-o',
+        'text',
+      );
+      expect(res.err).toBe('');
+      expect(res.code).toBe(0);
+      expect(res.out).toContain('0 to create, 1 to change, 0 to delete\n');
+      expect(res.out).toContain('data.mode: "blue" -> "red"');
+    } finally {
+      await srv.stop();
+    }
   });
 
   it('pulls both images of a bumped package and diffs its objects', async () => {

@@ -6,12 +6,11 @@
  */
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { UserError } from '../../errors.js';
 import {
   hasErrors,
+  isRepositoryUrl,
   previewRefs,
   pullCache,
-  repositoryRoot,
   type OutputFormat,
 } from '../../diff/index.js';
 import type { CommandContext } from '../main.js';
@@ -29,6 +28,7 @@ interface PreviewFlags {
   output: OutputFormat;
   maxBytes: string;
   insecure: boolean;
+  gitCacheDir?: string;
 }
 
 export function registerPreview(program: Command, ctx: CommandContext): void {
@@ -41,7 +41,15 @@ export function registerPreview(program: Command, ctx: CommandContext): void {
     )
     .requiredOption('--base <ref>', 'the ref changes are compared against (e.g. main)')
     .requiredOption('--head <ref>', 'the ref with the changes (e.g. a pull-request branch)')
-    .option('--repo <dir>', 'local Git repository', '.')
+    .option(
+      '--repo <dir|url>',
+      'Git repository: a local path, or an http(s):// or file:// URL',
+      '.',
+    )
+    .option(
+      '--git-cache-dir <dir>',
+      'where a remote --repo is fetched to (default: $XDG_CACHE_HOME/packsync/git)',
+    )
     .option('--path <path>', 'folder of the repository package inside the repository', '.')
     .option('--name <name>', 'name of the sync the repository is rendered for', 'packsync')
     .option('-n, --namespace <namespace>', 'namespace of a GitSync (without it: cluster-scoped)')
@@ -65,15 +73,11 @@ export function registerPreview(program: Command, ctx: CommandContext): void {
     .action(async (flags: PreviewFlags) => {
       const maxBytes = parseMaxBytes(flags.maxBytes);
       const report = await withErrorExit('preview', async () => {
-        if (/^[a-z][a-z0-9+.-]*:\/\//i.test(flags.repo)) {
-          throw new UserError(
-            `--repo ${flags.repo}: only local repositories are supported; clone it first`,
-          );
-        }
-        const repo = await repositoryRoot(resolve(flags.repo));
+        const repo = isRepositoryUrl(flags.repo) ? flags.repo : resolve(flags.repo);
         const config = flags.configPath === undefined ? {} : await readConfigFile(flags.configPath);
         return previewRefs({
           repo,
+          ...(flags.gitCacheDir !== undefined ? { gitCacheDir: flags.gitCacheDir } : {}),
           base: flags.base,
           head: flags.head,
           path: flags.path,
