@@ -13,6 +13,7 @@ import { registerPreview } from './preview.js';
 import { registerRender } from './render.js';
 import { registerRepo } from './repo.js';
 import { registerServer } from './server.js';
+import { registerSync } from './sync.js';
 import { registerTree } from './tree.js';
 import { registerUpdate } from './update.js';
 import { registerValidate } from './validate.js';
@@ -32,4 +33,5 @@ export const commands: readonly RegisterCommand[] = [
   registerPreview,
   registerServer,
   registerManager,
+  registerSync,
 ];
