@@ -1,25 +1,15 @@
 /**
- * `packsync diff` against the embedded API server populated by a real rollout: the repository's
- * ClusterObjectDeployment (planned by `loadDesiredState`, as the GitSync controller writes it)
- * rolled out by the revision engine, nested Packages pulled from a real registry by the Package
- * controller. Then the repository folder changes and `diff` must report exactly what a sync
- * would change.
+ * `packsync diff` against the embedded API server populated by a real sync: `packsync sync --once`
+ * rolls a commit of a desired-state work tree out (GitSync controller, revision engine, Package
+ * controller pulling from a real registry). Then the work tree changes and `diff` must report
+ * exactly what the next sync would change.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packageScopes } from '../../src/controllers/package/scope.js';
-import { setupPackage } from '../../src/controllers/package/setup.js';
-import type { KubeObject } from '../../src/kube/index.js';
-import { importFolder, loadDesiredState } from '../../src/packages/index.js';
-import { defaultRenderCapabilities } from '../../src/packages/engines.js';
+import { KubeClient } from '../../src/kube/index.js';
+import { startServer, type RunningServer } from '../../src/server/index.js';
 import { runCli } from '../helpers/cli-capture.js';
-import {
-  PKO,
-  startRevisionEnv,
-  waitForCondition,
-  type RevisionEnv,
-} from '../integration/revision-helpers.js';
 import {
   missingTools,
   startRegistry,
@@ -28,6 +18,8 @@ import {
 } from '../oci/registry-helper.js';
 import {
   configMapYaml,
+  git,
+  gitRepo,
   namespaceYaml,
   packageYaml,
   pushWebapp,
@@ -36,7 +28,7 @@ import {
   writeTree,
 } from './helpers.js';
 
-const missing = await missingTools(['docker-registry']);
+const missing = await missingTools(['docker-registry', 'git']);
 warnSkip('diff', missing);
 
 interface JsonReport {
@@ -51,22 +43,26 @@ interface JsonReport {
 
 describe.skipIf(missing.length > 0)('packsync diff', () => {
   let registry: RunningRegistry;
-  let env: RevisionEnv;
+  let server: RunningServer;
+  let client: KubeClient;
   let images: { v1: string; v2: string };
   let kubeconfig: string;
+  let first = true;
   const dirs: string[] = [];
 
   beforeAll(async () => {
     registry = await startRegistry();
     images = await pushWebapp(registry.host);
-    env = await startRevisionEnv({ extra: packageScopes.map((scope) => setupPackage(scope)) });
+    server = await startServer();
+    client = await KubeClient.fromKubeConfigString(server.kubeconfig);
     const dir = tempDir('kube');
     dirs.push(dir);
     kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(kubeconfig, env.server.kubeconfig);
+    writeFileSync(kubeconfig, server.kubeconfig);
   }, 90_000);
   afterAll(async () => {
-    await env?.stop();
+    client?.close();
+    await server?.stop();
     await registry?.stop();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
@@ -83,32 +79,52 @@ describe.skipIf(missing.length > 0)('packsync diff', () => {
     };
   }
 
-  /** Renders `dir` as a ClusterGitSync named `name` would and rolls it out; waits until Available. */
+  /** Commits the work tree and runs `packsync sync --once` for it as ClusterGitSync `name`. */
   async function sync(name: string, dir: string): Promise<void> {
-    const raw = await importFolder(dir);
-    const { plan } = loadDesiredState(
-      { files: raw.files, name, namespace: '' },
-      defaultRenderCapabilities(),
+    await git(dir, 'add', '-A');
+    await git(dir, 'commit', '-q', '--allow-empty', '-m', 'sync');
+    const res = await runCli(
+      'sync',
+      '--url',
+      dir,
+      '--path',
+      'fleet',
+      '--name',
+      name,
+      '--kubeconfig',
+      kubeconfig,
+      '--once',
+      '--timeout',
+      '90s',
+      ...(first ? ['--install-crds'] : []),
     );
-    for (const slice of plan.slices) await env.client.create(slice as unknown as KubeObject);
-    const ref = { apiVersion: PKO, kind: 'ClusterObjectDeployment', name };
-    const live = await env.client.get(ref);
-    const od = plan.objectDeployment as unknown as KubeObject;
-    if (live === undefined) await env.client.create(od);
-    else await env.client.update({ ...live, spec: od.spec });
-    await waitForCondition(env.client, ref, 'Available', 'True', undefined, 60_000);
+    first = false;
+    expect(res.code, res.err).toBe(0);
   }
 
+  /** A repository synced as `name`, its desired state in namespace `ns`. */
   async function deployed(name: string, ns: string): Promise<string> {
-    const dir = tempDir('fleet');
+    const dir = await gitRepo(repoFiles(ns));
     dirs.push(dir);
-    writeTree(dir, repoFiles(ns));
     await sync(name, dir);
     return dir;
   }
 
+  const fleet = (dir: string) => join(dir, 'fleet');
+
   const diff = (dir: string, name: string, ...extra: string[]) =>
-    runCli('diff', dir, '--kubeconfig', kubeconfig, '--name', name, '--insecure', ...extra);
+    runCli(
+      'diff',
+      dir,
+      '--path',
+      'fleet',
+      '--kubeconfig',
+      kubeconfig,
+      '--name',
+      name,
+      '--insecure',
+      ...extra,
+    );
 
   const json = async (dir: string, name: string) => {
     const res = await diff(dir, name, '-o', 'json');
@@ -123,7 +139,7 @@ describe.skipIf(missing.length > 0)('packsync diff', () => {
     expect(res.out).toBe('no changes (13 unchanged)\n');
     expect(res.code).toBe(0);
     // The server defaulted fields the package never set; they are not changes.
-    const deploy = await env.client.get({
+    const deploy = await client.get({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       name: 'web',
@@ -132,7 +148,7 @@ describe.skipIf(missing.length > 0)('packsync diff', () => {
     expect((deploy?.spec as { progressDeadlineSeconds?: number }).progressDeadlineSeconds).toBe(
       600,
     );
-    const svc = await env.client.get({
+    const svc = await client.get({
       apiVersion: 'v1',
       kind: 'Service',
       name: 'web',
@@ -143,7 +159,7 @@ describe.skipIf(missing.length > 0)('packsync diff', () => {
 
   it('reports exactly the changed fields of a config change (exit 1)', async () => {
     const dir = await deployed('cfg', 'cfg');
-    writeTree(dir, {
+    writeTree(fleet(dir), {
       ...repoFiles('cfg'),
       'packages.yaml': [
         packageYaml('cfg', 'web', images.v1, { replicas: 3 }),
@@ -165,20 +181,23 @@ describe.skipIf(missing.length > 0)('packsync diff', () => {
         changes: [{ path: 'data.mode', old: 'blue', new: 'green' }],
       },
     ]);
+    // The committed state is what was synced: reading the ref, not the work tree, shows nothing.
+    const committed = await diff(dir, 'cfg', '--git-ref', 'HEAD');
+    expect(committed.out).toBe('no changes (13 unchanged)\n');
+    expect(committed.code).toBe(0);
     const text = await diff(dir, 'cfg');
     expect(text.out.split('\n')[0]).toBe('0 to create, 3 to change, 0 to delete');
     expect(text.out).toContain('-  replicas: 1\n    +  replicas: 3');
   });
 
   it('reports a field dropped from the repository as removed (the apply would remove it)', async () => {
-    const dir = tempDir('fleet');
-    dirs.push(dir);
-    writeTree(dir, {
+    const dir = await gitRepo({
       ...repoFiles('drop'),
       'settings.yaml': configMapYaml('drop', 'fleet-settings', { mode: 'blue', legacy: 'yes' }),
     });
+    dirs.push(dir);
     await sync('drop', dir);
-    writeTree(dir, repoFiles('drop'));
+    writeTree(fleet(dir), repoFiles('drop'));
     const { code, report } = await json(dir, 'drop');
     expect(code).toBe(1);
     expect(report.objects.filter((o) => o.action === 'change')).toEqual([
@@ -191,7 +210,7 @@ describe.skipIf(missing.length > 0)('packsync diff', () => {
 
   it('lists the objects of a removed Package as deleted', async () => {
     const dir = await deployed('rm', 'rm');
-    writeTree(dir, {
+    writeTree(fleet(dir), {
       ...repoFiles('rm'),
       'packages.yaml': packageYaml('rm', 'web', images.v1, { replicas: 1 }),
     });
@@ -212,7 +231,7 @@ describe.skipIf(missing.length > 0)('packsync diff', () => {
 
   it('shows a Secret change by key and hash, never the value', async () => {
     const dir = await deployed('sec', 'sec');
-    writeTree(dir, {
+    writeTree(fleet(dir), {
       ...repoFiles('sec'),
       'secrets.yaml': secretYaml('sec', 'registry-token', { token: 'correct-horse', extra: 'x1' }),
     });
@@ -230,13 +249,22 @@ describe.skipIf(missing.length > 0)('packsync diff', () => {
     const bad = join(dirs[0] ?? '', 'nowhere');
     writeFileSync(
       bad,
-      env.server.kubeconfig.replace(/server: https:\/\/[^\n]+/, 'server: https://127.0.0.1:1'),
+      server.kubeconfig.replace(/server: https:\/\/[^\n]+/, 'server: https://127.0.0.1:1'),
     );
-    const unreachable = await runCli('diff', dir, '--kubeconfig', bad, '--name', 'err');
+    const unreachable = await runCli(
+      'diff',
+      dir,
+      '--path',
+      'fleet',
+      '--kubeconfig',
+      bad,
+      '--name',
+      'err',
+    );
     expect(unreachable.code).toBe(2);
     expect(unreachable.err).toMatch(/^Error: /);
 
-    writeTree(dir, { ...repoFiles('err'), 'settings.yaml': 'kind: [' });
+    writeTree(fleet(dir), { ...repoFiles('err'), 'settings.yaml': 'kind: [' });
     const broken = await diff(dir, 'err');
     expect(broken.code).toBe(2);
     expect(broken.out).toContain('repository: Invalid YAML in settings.yaml');

@@ -78,6 +78,8 @@ describe.skipIf(missing.length > 0)('packsync preview', () => {
       'main',
       '--head',
       head,
+      '--name',
+      'fleet',
       '--insecure',
       ...extra,
     );
@@ -147,8 +149,8 @@ describe.skipIf(missing.length > 0)('packsync preview', () => {
       -  name: api
       -  namespace: apps
       -  labels:
-      -    package-operator.run/instance: packsync
-      -    package-operator.run/package: packsync
+      -    package-operator.run/instance: fleet
+      -    package-operator.run/package: fleet
       -spec:
       -  config:
       -    greeting: hi
@@ -162,7 +164,7 @@ describe.skipIf(missing.length > 0)('packsync preview', () => {
       --- main (<commit>)
       +++ feature (<commit>)
       @@ -8,5 +8,5 @@
-           package-operator.run/package: packsync
+           package-operator.run/package: fleet
        spec:
          config:
       -    replicas: 1
@@ -289,8 +291,8 @@ describe.skipIf(missing.length > 0)('packsync preview', () => {
       +  name: feature-flags
       +  namespace: apps
       +  labels:
-      +    package-operator.run/instance: packsync
-      +    package-operator.run/package: packsync
+      +    package-operator.run/instance: fleet
+      +    package-operator.run/package: fleet
       +data:
       +  beta: on
       \`\`\`
@@ -302,8 +304,8 @@ describe.skipIf(missing.length > 0)('packsync preview', () => {
       --- main (<commit>)
       +++ feature (<commit>)
       @@ -7,4 +7,4 @@
-           package-operator.run/instance: packsync
-           package-operator.run/package: packsync
+           package-operator.run/instance: fleet
+           package-operator.run/package: fleet
        data:
       -  mode: blue
       +  mode: green
@@ -316,8 +318,8 @@ describe.skipIf(missing.length > 0)('packsync preview', () => {
       --- main (<commit>)
       +++ feature (<commit>)
       @@ -7,4 +7,4 @@
-           package-operator.run/instance: packsync
-           package-operator.run/package: packsync
+           package-operator.run/instance: fleet
+           package-operator.run/package: fleet
        stringData:
       -  token: <hash>
       +  token: <hash>

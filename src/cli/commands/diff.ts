@@ -4,6 +4,7 @@
  * the `--exit-code` value), 2 on errors, like `kubectl diff` and `flux diff`.
  */
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Option, type Command } from 'commander';
 import { UserError, errorMessage, isUserError } from '../../errors.js';
 import { KubeApiError, KubeClient } from '../../kube/index.js';
@@ -23,6 +24,7 @@ import {
 } from '../../diff/index.js';
 import type { CommandContext } from '../main.js';
 import { readConfigFile } from './package-source.js';
+import { defaultSyncName } from './sync.js';
 
 /** Exit code of a diff or preview that failed. */
 export const errorExitCode = 2;
@@ -79,7 +81,7 @@ interface DiffFlags {
   repo?: string;
   path: string;
   kubeconfig?: string;
-  name: string;
+  name?: string;
   namespace?: string;
   configPath?: string;
   output: OutputFormat;
@@ -107,8 +109,8 @@ export function registerDiff(program: Command, ctx: CommandContext): void {
     )
     .option(
       '--name <name>',
-      'name of the (Cluster)GitSync (its ObjectDeployment holds the live revisions)',
-      'packsync',
+      'name of the (Cluster)GitSync whose ObjectDeployment holds the live revisions\n' +
+        '(default: from the repository and path, as `packsync sync` names it)',
     )
     .option('-n, --namespace <namespace>', 'namespace of a GitSync (without it: a ClusterGitSync)')
     .option(
@@ -138,13 +140,15 @@ export function registerDiff(program: Command, ctx: CommandContext): void {
       }
       const maxBytes = parseMaxBytes(flags.maxBytes);
       const report = await withErrorExit('diff', async () => {
+        const repo = resolve(flags.repo ?? dir);
+        const name = flags.name ?? defaultSyncName(pathToFileURL(repo).href, flags.path);
         const client = await KubeClient.fromKubeConfigFile(flags.kubeconfig);
         try {
           const namespace = flags.namespace ?? '';
           const gitSync = await client.get({
             apiVersion: 'packsync.dev/v1alpha1',
             kind: namespace === '' ? 'ClusterGitSync' : 'GitSync',
-            name: flags.name,
+            name,
             ...(namespace === '' ? {} : { namespace }),
           });
           const spec = (gitSync?.spec ?? {}) as { config?: Record<string, unknown> };
@@ -156,7 +160,7 @@ export function registerDiff(program: Command, ctx: CommandContext): void {
           const pulls = pullCache({ insecure: flags.insecure });
           return await diffRepository({
             files,
-            sync: { name: flags.name, namespace, config },
+            sync: { name, namespace, config },
             client,
             pull: pulls.pull,
           });

@@ -5,6 +5,7 @@
  * Exit 0 with a report (changes or not), 2 when a ref cannot be read or the head does not render.
  */
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Option, type Command } from 'commander';
 import {
   hasErrors,
@@ -16,13 +17,14 @@ import {
 import type { CommandContext } from '../main.js';
 import { readConfigFile } from './package-source.js';
 import { errorExitCode, parseMaxBytes, withErrorExit, writeReport } from './diff.js';
+import { defaultSyncName } from './sync.js';
 
 interface PreviewFlags {
   base: string;
   head: string;
   repo: string;
   path: string;
-  name: string;
+  name?: string;
   namespace?: string;
   configPath?: string;
   output: OutputFormat;
@@ -51,7 +53,11 @@ export function registerPreview(program: Command, ctx: CommandContext): void {
       'where a remote --repo is fetched to (default: $XDG_CACHE_HOME/packsync/git)',
     )
     .option('--path <path>', 'folder of the repository package inside the repository', '.')
-    .option('--name <name>', 'name of the sync the repository is rendered for', 'packsync')
+    .option(
+      '--name <name>',
+      'name of the sync the repository is rendered for (default: from the repository and path,\n' +
+        'as `packsync sync` names it)',
+    )
     .option('-n, --namespace <namespace>', 'namespace of a GitSync (without it: cluster-scoped)')
     .option('--config-path <file>', "YAML file with the sync's config")
     .addOption(
@@ -74,6 +80,8 @@ export function registerPreview(program: Command, ctx: CommandContext): void {
       const maxBytes = parseMaxBytes(flags.maxBytes);
       const report = await withErrorExit('preview', async () => {
         const repo = isRepositoryUrl(flags.repo) ? flags.repo : resolve(flags.repo);
+        const url = isRepositoryUrl(repo) ? repo : pathToFileURL(repo).href;
+        const name = flags.name ?? defaultSyncName(url, flags.path);
         const config = flags.configPath === undefined ? {} : await readConfigFile(flags.configPath);
         return previewRefs({
           repo,
@@ -81,7 +89,7 @@ export function registerPreview(program: Command, ctx: CommandContext): void {
           base: flags.base,
           head: flags.head,
           path: flags.path,
-          sync: { name: flags.name, namespace: flags.namespace ?? '', config },
+          sync: { name, namespace: flags.namespace ?? '', config },
           pull: pullCache({ insecure: flags.insecure }).pull,
         });
       });
