@@ -9,6 +9,7 @@
 import { annotations, labels } from '../apis/index.js';
 import { errorMessage } from '../errors.js';
 import {
+  isNoKindMatch,
   isNotFound,
   type KubeObject,
   type KubeReader,
@@ -308,7 +309,14 @@ async function liveObjectsOf(
   dep: DeploymentRef,
   lists: SetLists,
 ): Promise<LiveObject[]> {
-  const od = await client.get(dep.ref);
+  let od: KubeObject | undefined;
+  try {
+    od = await client.get(dep.ref);
+  } catch (err) {
+    // Package Operator's CRDs are not installed: nothing was ever synced.
+    if (isNoKindMatch(err)) return [];
+    throw err;
+  }
   if (od === undefined) return [];
   const clusterScoped = dep.ref.namespace === undefined;
   const setKind = clusterScoped ? 'ClusterObjectSet' : 'ObjectSet';

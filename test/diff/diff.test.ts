@@ -7,9 +7,11 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeClient } from '../../src/kube/index.js';
+import { crds } from '../../src/apis/index.js';
+import { KubeClient, type KubeObject } from '../../src/kube/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { runCli } from '../helpers/cli-capture.js';
+import { eventually } from '../kube/helpers.js';
 import {
   missingTools,
   startRegistry,
@@ -47,7 +49,6 @@ describe.skipIf(missing.length > 0)('packsync diff', () => {
   let client: KubeClient;
   let images: { v1: string; v2: string };
   let kubeconfig: string;
-  let first = true;
   const dirs: string[] = [];
 
   beforeAll(async () => {
@@ -59,6 +60,19 @@ describe.skipIf(missing.length > 0)('packsync diff', () => {
     dirs.push(dir);
     kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, server.kubeconfig);
+    for (const crd of crds()) await client.create(crd as unknown as KubeObject);
+    for (const crd of crds()) {
+      await eventually(async () => {
+        const live = await client.get({
+          apiVersion: 'apiextensions.k8s.io/v1',
+          kind: 'CustomResourceDefinition',
+          name: crd.metadata.name,
+        });
+        const conds = (live?.status as { conditions?: { type: string; status: string }[] })
+          ?.conditions;
+        return conds?.some((c) => c.type === 'Established' && c.status === 'True');
+      }, `CRD ${crd.metadata.name} established`);
+    }
   }, 90_000);
   afterAll(async () => {
     client?.close();
@@ -96,9 +110,7 @@ describe.skipIf(missing.length > 0)('packsync diff', () => {
       '--once',
       '--timeout',
       '90s',
-      ...(first ? ['--install-crds'] : []),
     );
-    first = false;
     expect(res.code, res.err).toBe(0);
   }
 
@@ -205,6 +217,29 @@ describe.skipIf(missing.length > 0)('packsync diff', () => {
         id: expect.objectContaining({ kind: 'ConfigMap', name: 'fleet-settings' }) as unknown,
         changes: [{ path: 'data.legacy', old: 'yes' }],
       }),
+    ]);
+  });
+
+  it('lists everything as created for a repository never synced, in a namespace it creates', async () => {
+    const dir = await gitRepo(repoFiles('fresh'));
+    dirs.push(dir);
+    const { code, report } = await json(dir, 'fresh');
+    expect(code).toBe(1);
+    expect(report.counts).toMatchObject({ create: 13, change: 0, delete: 0, errors: 0 });
+    expect(report.objects.map((o) => `${o.package}: ${o.id.kind}/${o.id.name}`)).toEqual([
+      'repository: Namespace/fresh',
+      'repository: Package/api',
+      'repository: Package/web',
+      'Package fresh/web: ConfigMap/web-settings',
+      'Package fresh/web: Secret/web-credentials',
+      'Package fresh/web: Deployment/web',
+      'Package fresh/web: Service/web',
+      'Package fresh/api: ConfigMap/api-settings',
+      'Package fresh/api: Secret/api-credentials',
+      'Package fresh/api: Deployment/api',
+      'Package fresh/api: Service/api',
+      'repository: ConfigMap/fleet-settings',
+      'repository: Secret/registry-token',
     ]);
   });
 

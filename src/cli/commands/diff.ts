@@ -7,7 +7,13 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Option, type Command } from 'commander';
 import { UserError, errorMessage, isUserError } from '../../errors.js';
-import { KubeApiError, KubeClient } from '../../kube/index.js';
+import {
+  isNoKindMatch,
+  KubeApiError,
+  KubeClient,
+  type KubeObject,
+  type ObjectRef,
+} from '../../kube/index.js';
 import { importFolder } from '../../packages/index.js';
 import {
   diffRepository,
@@ -37,6 +43,7 @@ export async function withErrorExit<T>(what: string, fn: () => Promise<T>): Prom
     const known =
       isUserError(err) ||
       err instanceof KubeApiError ||
+      isNoKindMatch(err) ||
       (err instanceof Error && typeof (err as { code?: unknown }).code === 'string');
     if (!known) throw err;
     const message = isUserError(err) ? err.message : `${what}: ${errorMessage(err)}`;
@@ -145,7 +152,7 @@ export function registerDiff(program: Command, ctx: CommandContext): void {
         const client = await KubeClient.fromKubeConfigFile(flags.kubeconfig);
         try {
           const namespace = flags.namespace ?? '';
-          const gitSync = await client.get({
+          const gitSync = await getIfServed(client, {
             apiVersion: 'packsync.dev/v1alpha1',
             kind: namespace === '' ? 'ClusterGitSync' : 'GitSync',
             name,
@@ -172,6 +179,16 @@ export function registerDiff(program: Command, ctx: CommandContext): void {
       if (hasErrors(report)) ctx.setExitCode?.(errorExitCode);
       else if (hasChanges(report)) ctx.setExitCode?.(changesCode);
     });
+}
+
+/** The object, or undefined when it or its kind does not exist (CRDs not installed). */
+async function getIfServed(client: KubeClient, ref: ObjectRef): Promise<KubeObject | undefined> {
+  try {
+    return await client.get(ref);
+  } catch (err) {
+    if (isNoKindMatch(err)) return undefined;
+    throw err;
+  }
 }
 
 async function readFiles(dir: string, flags: DiffFlags): Promise<ReadonlyMap<string, Uint8Array>> {
