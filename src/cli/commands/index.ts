@@ -5,13 +5,16 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
 import { registerBuild } from './build.js';
+import { registerClustertree } from './clustertree.js';
 import { registerCrds } from './crds.js';
 import { registerDebug } from './debug.js';
 import { registerDiff } from './diff.js';
 import { registerManager } from './manager.js';
+import { registerPause } from './pause.js';
 import { registerPreview } from './preview.js';
 import { registerRender } from './render.js';
 import { registerRepo } from './repo.js';
+import { registerRollout } from './rollout.js';
 import { registerServer } from './server.js';
 import { registerSync } from './sync.js';
 import { registerTree } from './tree.js';
@@ -34,4 +37,7 @@ export const commands: readonly RegisterCommand[] = [
   registerServer,
   registerManager,
   registerSync,
+  registerRollout,
+  registerPause,
+  registerClustertree,
 ];
