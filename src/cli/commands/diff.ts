@@ -7,13 +7,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Option, type Command } from 'commander';
 import { UserError, errorMessage, isUserError } from '../../errors.js';
-import {
-  isNoKindMatch,
-  KubeApiError,
-  KubeClient,
-  type KubeObject,
-  type ObjectRef,
-} from '../../kube/index.js';
+import type { KubeClient } from '../../kube/index.js';
+import { isNoKindMatch, KubeApiError, type KubeObject, type ObjectRef } from '../../kube/index.js';
 import { importFolder } from '../../packages/index.js';
 import {
   diffRepository,
@@ -29,6 +24,7 @@ import {
   type Report,
 } from '../../diff/index.js';
 import type { CommandContext } from '../main.js';
+import { connect } from '../cluster-target.js';
 import { readConfigFile } from './package-source.js';
 import { defaultSyncName } from './sync.js';
 
@@ -101,9 +97,9 @@ export function registerDiff(program: Command, ctx: CommandContext): void {
   program
     .command('diff')
     .description(
-      'compare the desired state of a repository path with the live cluster: every object is\n' +
-        'server-side applied with dryRun=All (field manager packsync), nested Packages are pulled\n' +
-        'and rendered with their config; objects the sync would prune are listed as deleted.\n' +
+      'compare the desired state of a repository path with the live cluster: every object is ' +
+        'server-side applied with dryRun=All (field manager packsync), nested Packages are pulled ' +
+        'and rendered with their config; objects the sync would prune are listed as deleted. ' +
         'Exit code 0: no changes, 1: changes, 2: error',
     )
     .argument('[dir]', 'repository working tree (read as it is on disk)', '.')
@@ -116,7 +112,7 @@ export function registerDiff(program: Command, ctx: CommandContext): void {
     )
     .option(
       '--name <name>',
-      'name of the (Cluster)GitSync whose ObjectDeployment holds the live revisions\n' +
+      'name of the (Cluster)GitSync whose ObjectDeployment holds the live revisions ' +
         '(default: from the repository and path, as `packsync sync` names it)',
     )
     .option('-n, --namespace <namespace>', 'namespace of a GitSync (without it: a ClusterGitSync)')
@@ -149,7 +145,7 @@ export function registerDiff(program: Command, ctx: CommandContext): void {
       const report = await withErrorExit('diff', async () => {
         const repo = resolve(flags.repo ?? dir);
         const name = flags.name ?? defaultSyncName(pathToFileURL(repo).href, flags.path);
-        const client = await KubeClient.fromKubeConfigFile(flags.kubeconfig);
+        const client = await connect(flags.kubeconfig);
         try {
           const namespace = flags.namespace ?? '';
           const gitSync = await getIfServed(client, {

@@ -37,8 +37,8 @@ export function registerPreview(program: Command, ctx: CommandContext): void {
   program
     .command('preview')
     .description(
-      'render two refs of a desired-state repository (nested packages pulled and rendered with\n' +
-        'their config) and report what changes between them; no cluster needed.\n' +
+      'render two refs of a desired-state repository (nested packages pulled and rendered with ' +
+        'their config) and report what changes between them; no cluster needed. ' +
         'Exit code 0: report written, 2: a ref could not be read or the head has errors',
     )
     .requiredOption('--base <ref>', 'the ref changes are compared against (e.g. main)')
@@ -55,7 +55,7 @@ export function registerPreview(program: Command, ctx: CommandContext): void {
     .option('--path <path>', 'folder of the repository package inside the repository', '.')
     .option(
       '--name <name>',
-      'name of the sync the repository is rendered for (default: from the repository and path,\n' +
+      'name of the sync the repository is rendered for (default: from the repository and path, ' +
         'as `packsync sync` names it)',
     )
     .option('-n, --namespace <namespace>', 'namespace of a GitSync (without it: cluster-scoped)')
