@@ -148,7 +148,7 @@ await timed('setup: roll out the base (revision engine)', async () => {
     defaultRenderCapabilities(),
   );
   for (const slice of plan.slices) await env.client.create(slice as unknown as KubeObject);
-  await env.client.create(plan.objectDeployment as unknown as KubeObject);
+  await env.client.create(plan.objectDeployment);
   const ref = { apiVersion: PKO, kind: 'ClusterObjectDeployment', name: 'bench' };
   await waitForCondition(env.client, ref, 'Available', 'True', undefined, 600_000);
 });

@@ -21,7 +21,7 @@ import {
   isPackageObject,
   repositoryPackageId,
   type DesiredObject,
-  type DesiredState,
+  type ExpandedState,
 } from './desired.js';
 import {
   foldStringData,
@@ -50,7 +50,7 @@ export interface ClusterDiffClient extends KubeReader, KubeWriter {
 
 export interface ClusterDiffOptions {
   client: ClusterDiffClient;
-  desired: DesiredState;
+  desired: ExpandedState;
   /** Requests in flight at once (default 16). */
   concurrency?: number;
   /** Field manager of the dry-run applies (default `packsync`, the revision engine's). */
@@ -378,7 +378,7 @@ function deploymentOfPackage(obj: { kind: string; name: string; namespace: strin
  */
 async function managedLiveObjects(
   client: ClusterDiffClient,
-  desired: DesiredState,
+  desired: ExpandedState,
 ): Promise<LiveObject[]> {
   const root = desired.packages.find((p) => p.id === repositoryPackageId);
   if (root === undefined) return [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareStates } from './compare.js';
-import type { DesiredObject, DesiredPackage, DesiredState } from './desired.js';
+import type { DesiredObject, DesiredPackage, ExpandedState } from './desired.js';
 import { formatMarkdown } from './format.js';
 import { idOf } from './objects.js';
 
@@ -50,11 +50,11 @@ describe('compareStates', () => {
         probes: [{ condition: { type: 'Available', status } }],
       },
     ];
-    const base: DesiredState = {
+    const base: ExpandedState = {
       packages: [pkg('repository'), pkg('Package apps/web', { probes: probe('True') })],
       objects: [obj('Package apps/web', 'config', 'a', { x: '1' })],
     };
-    const head: DesiredState = {
+    const head: ExpandedState = {
       packages: [pkg('repository'), pkg('Package apps/web', { probes: probe('False') })],
       objects: [obj('Package apps/web', 'deploy', 'a', { x: '1' })],
     };
@@ -73,7 +73,7 @@ describe('compareStates', () => {
   });
 
   it('never reports objects of a package the head could not render (or its children) as deleted', () => {
-    const base: DesiredState = {
+    const base: ExpandedState = {
       packages: [
         pkg('repository'),
         pkg('Package apps/web'),
@@ -85,7 +85,7 @@ describe('compareStates', () => {
         obj('Package apps/child', 'config', 'c', { a: '1' }),
       ],
     };
-    const head: DesiredState = {
+    const head: ExpandedState = {
       packages: [pkg('repository'), pkg('Package apps/web', { errors: ['pulling x: not found'] })],
       objects: [],
     };

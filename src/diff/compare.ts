@@ -4,7 +4,7 @@
  * the head's validation errors. Objects of a package the head could not render are unknown, so
  * they are never reported as deleted.
  */
-import type { DesiredObject, DesiredPackage, DesiredState } from './desired.js';
+import type { DesiredObject, DesiredPackage, ExpandedState } from './desired.js';
 import { foldStringData, keyOf, maskSecrets, toYaml } from './objects.js';
 import {
   countsOf,
@@ -97,8 +97,8 @@ function comparePackage(
 }
 
 export function compareStates(
-  base: DesiredState,
-  head: DesiredState,
+  base: ExpandedState,
+  head: ExpandedState,
   labels: CompareLabels,
 ): Report {
   const brokenInHead = new Set(head.packages.filter((p) => p.errors.length > 0).map((p) => p.id));

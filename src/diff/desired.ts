@@ -62,7 +62,7 @@ export interface DesiredObject {
   id: ObjectId;
 }
 
-export interface DesiredState {
+export interface ExpandedState {
   packages: DesiredPackage[];
   objects: DesiredObject[];
 }
@@ -160,7 +160,7 @@ function defaultedId(obj: JsonObject, namespace: string, clusterScoped: boolean)
 }
 
 /** Renders the repository and every nested package. Never throws for a package error. */
-export async function expandDesiredState(opts: ExpandOptions): Promise<DesiredState> {
+export async function expandDesiredState(opts: ExpandOptions): Promise<ExpandedState> {
   const packages: DesiredPackage[] = [];
   const objects: DesiredObject[] = [];
   const cache: RenderCache = opts.renderCache ?? (new Map() as RenderCache);

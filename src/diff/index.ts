@@ -10,7 +10,7 @@
 import { clusterScopedKinds, pullPackage, type PullOptions } from '../packages/index.js';
 import {
   expandDesiredState,
-  type DesiredState,
+  type ExpandedState,
   type PullPackage,
   type RenderCache,
 } from './desired.js';
@@ -31,7 +31,7 @@ import { renderRepository } from './repository.js';
 import { groupOf } from './objects.js';
 import type { Report } from './report.js';
 
-export type { DesiredObject, DesiredPackage, DesiredState, PullPackage } from './desired.js';
+export type { DesiredObject, DesiredPackage, ExpandedState, PullPackage } from './desired.js';
 export { expandDesiredState, isPackageObject, repositoryPackageId } from './desired.js';
 export { diffAgainstCluster, type ClusterDiffClient, type ClusterDiffOptions } from './cluster.js';
 export { compareStates, type CompareLabels } from './compare.js';
@@ -100,7 +100,7 @@ export interface DesiredOptions {
 }
 
 /** The expanded desired state of a repository path. */
-export function desiredStateOf(opts: DesiredOptions): Promise<DesiredState> {
+export function desiredStateOf(opts: DesiredOptions): Promise<ExpandedState> {
   return expandDesiredState({
     name: opts.sync.name,
     namespace: opts.sync.namespace,
