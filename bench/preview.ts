@@ -138,7 +138,7 @@ console.log(`  ${describe(warm)}; markdown ${Buffer.byteLength(md)} bytes`);
 
 // diff: roll out the base with the revision engine, then compare.
 const env = await startRevisionEnv({
-  extra: packageScopes.map((scope) => setupPackage(scope, { pullOptions: { insecure: true } })),
+  extra: packageScopes.map((scope) => setupPackage(scope)),
 });
 const base = await readRefTree(repo, 'main', 'fleet');
 const head = await readRefTree(repo, 'head', 'fleet');
