@@ -35,7 +35,10 @@ function loadIndex(packPath: string, idx: Buffer): PackIndex | undefined {
   }
   const fanout = new Uint32Array(256);
   for (let i = 0; i < 256; i++) fanout[i] = idx.readUInt32BE(8 + i * 4);
-  return { packPath, fanout, count: fanout[255] ?? 0, idx };
+  const count = fanout[255] ?? 0;
+  // Ids, CRCs, offsets and the two trailing checksums at least: a shorter file is a torn write.
+  if (idx.length < 8 + 1024 + count * 28 + 40) return undefined;
+  return { packPath, fanout, count, idx };
 }
 
 /** Offset of `oid` (20 raw bytes) in the pack, or -1. */
