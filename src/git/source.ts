@@ -8,7 +8,7 @@
  * is not at any branch or tag tip. Fetches of one repository are serialised in this process.
  */
 import * as fs from 'node:fs';
-import { mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -230,17 +230,38 @@ export class GitSource {
     const where = this.locate(repo);
     const what = `checking out ${path || '.'} at ${sha.slice(0, 12)} of ${where.display}`;
     return this.guard(where.display, what, opts.signal, async (signal) => {
-      let gitdir: string;
       let full = sha;
       if (where.kind === 'local') {
-        gitdir = await this.localGitdir(where);
+        const gitdir = await this.localGitdir(where);
         full = await this.expandLocal(gitdir, sha, where.display, what);
-      } else {
-        gitdir = await this.withLock(where.url, () => this.ensureCommit(where, sha, signal));
-        if (!shaPattern.test(sha)) full = await git.expandOid({ fs, gitdir, oid: sha });
+        return this.readCheckout(gitdir, full, path, where.display, what);
       }
-      return this.readCheckout(gitdir, full, path, where.display, what);
+      const attempt = async (): Promise<CheckoutResult> => {
+        const dir = await this.withLock(where.url, () => this.ensureCommit(where, sha, signal));
+        if (!shaPattern.test(sha)) full = await git.expandOid({ fs, gitdir: dir, oid: sha });
+        return this.readCheckout(dir, full, path, where.display, what);
+      };
+      try {
+        return await attempt();
+      } catch (err) {
+        if (err instanceof GitSourceError || signal.aborted) throw err;
+        // Not a network or user problem: a cache damaged e.g. by a process killed mid-write.
+        // Start that repository's cache afresh, once.
+        this.log.warn(
+          { url: where.display, err: redactText(errorMessage(err)) },
+          'git cache unreadable, fetching again',
+        );
+        await this.withLock(where.url, () => this.dropCache(where));
+        return await attempt();
+      }
     });
+  }
+
+  private async dropCache(where: Remote): Promise<void> {
+    const key = cacheKey(where.url);
+    for (const dir of [key, `${key}-full`]) {
+      await rm(join(this.cacheDir, dir), { recursive: true, force: true });
+    }
   }
 
   // --- locations -------------------------------------------------------------------------------
@@ -387,13 +408,19 @@ export class GitSource {
     });
   }
 
+  /** Whether the cache repository has the commit; throws when the repository is unreadable. */
   private async hasCommit(gitdir: string, sha: string): Promise<boolean> {
+    if (!(await stat(join(gitdir, 'objects')).catch(() => undefined))) return false;
     try {
       const oid = shaPattern.test(sha) ? sha : await git.expandOid({ fs, gitdir, oid: sha });
       await git.readCommit({ fs, gitdir, oid });
       return true;
-    } catch {
-      return false;
+    } catch (err) {
+      const code = errCode(err);
+      if (code === 'NotFoundError' || code === 'AmbiguousError' || code === 'ObjectTypeError') {
+        return false;
+      }
+      throw err;
     }
   }
 

@@ -2,9 +2,17 @@
  * Reads the tree at a path of a commit from a repository's object store into memory. Nothing is
  * checked out; links are never followed: a symlink or a submodule inside the path is refused.
  */
+import * as fs from 'node:fs';
+
 import git from 'isomorphic-git';
 
-import { readOnlyCachedFs } from './read-fs.js';
+import {
+  commitTree,
+  ObjectReader,
+  parseTree,
+  type GitObject,
+  type GitObjectType,
+} from './objects.js';
 
 export interface TreeReadOptions {
   gitdir: string;
@@ -53,6 +61,17 @@ function safeName(name: string): boolean {
   return name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name);
 }
 
+/** Reads objects with `ObjectReader`, falling back to isomorphic-git for what it cannot find. */
+function objectSource(gitdir: string, cache: object): (oid: string) => Promise<GitObject> {
+  const reader = new ObjectReader(gitdir);
+  return async (oid) => {
+    const fast = await reader.read(oid);
+    if (fast) return fast;
+    const { type, object } = await git.readObject({ fs, gitdir, oid, cache, format: 'content' });
+    return { type: type as GitObjectType, data: Buffer.from(object as Uint8Array) };
+  };
+}
+
 export async function readTreeFiles(opts: TreeReadOptions): Promise<TreeReadResult> {
   const path = normalizeTreePath(opts.path);
   if (path === undefined) {
@@ -63,24 +82,23 @@ export async function readTreeFiles(opts: TreeReadOptions): Promise<TreeReadResu
     };
   }
   const shown = path === '' ? '.' : path;
-  const base = { fs: readOnlyCachedFs(), gitdir: opts.gitdir, cache: opts.cache };
-  let root: string;
-  try {
-    const r = await git.readTree({
-      ...base,
-      oid: opts.commit,
-      ...(path ? { filepath: path } : {}),
-    });
-    root = r.oid;
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'NotFoundError') {
-      return { ok: false, problem: 'PathNotFound', message: `path ${shown} not found` };
+  const read = objectSource(opts.gitdir, opts.cache);
+  const commit = await read(opts.commit);
+  let root = commit.type === 'commit' ? commitTree(commit.data) : undefined;
+  if (!root) throw new Error(`${opts.commit} is not a commit`);
+  // Down the path, one tree at a time.
+  const seen: string[] = [];
+  for (const seg of path ? path.split('/') : []) {
+    const tree = parseTree((await read(root)).data);
+    const entry = tree.find((e) => e.name === seg);
+    seen.push(seg);
+    const at = seen.join('/');
+    if (!entry) return { ok: false, problem: 'PathNotFound', message: `path ${shown} not found` };
+    if (entry.mode !== '40000') {
+      const what = at === path ? `path ${shown}` : `${at} (in path ${shown})`;
+      return { ok: false, problem: 'PathNotFound', message: `${what} is not a directory` };
     }
-    if (code === 'ObjectTypeError') {
-      return { ok: false, problem: 'PathNotFound', message: `path ${shown} is not a directory` };
-    }
-    throw err;
+    root = entry.oid;
   }
   let total = 0;
   // Each subtree's files relative to the subtree, so they can be reused under any prefix.
@@ -92,24 +110,24 @@ export async function readTreeFiles(opts: TreeReadOptions): Promise<TreeReadResu
       if (total > opts.maxBytes) return tooLarge(shown, opts.maxBytes);
       return known;
     }
-    const { tree } = await git.readTree({ ...base, oid });
+    const tree = parseTree((await read(oid)).data);
     const files = new Map<string, Uint8Array>();
     let bytes = 0;
     for (const entry of tree) {
-      const shownEntry = [path, dir, entry.path].filter((x) => x !== '').join('/');
-      if (!safeName(entry.path)) {
+      const shownEntry = [path, dir, entry.name].filter((x) => x !== '').join('/');
+      if (!safeName(entry.name)) {
         return {
           ok: false,
           problem: 'Unsupported',
           message: `unsafe file name ${JSON.stringify(shownEntry)}`,
         };
       }
-      if (entry.type === 'tree') {
-        const sub = await walk(entry.oid, dir ? `${dir}/${entry.path}` : entry.path);
+      if (entry.mode === '40000') {
+        const sub = await walk(entry.oid, dir ? `${dir}/${entry.name}` : entry.name);
         if ('ok' in sub) return sub;
-        for (const [rel, content] of sub.files) files.set(`${entry.path}/${rel}`, content);
+        for (const [rel, content] of sub.files) files.set(`${entry.name}/${rel}`, content);
         bytes += sub.bytes;
-      } else if (entry.type === 'commit') {
+      } else if (entry.mode === '160000') {
         return {
           ok: false,
           problem: 'Unsupported',
@@ -122,11 +140,15 @@ export async function readTreeFiles(opts: TreeReadOptions): Promise<TreeReadResu
           message: `${shownEntry} is a symbolic link; links are not followed, commit the file itself`,
         };
       } else {
-        const { blob } = await git.readBlob({ ...base, oid: entry.oid });
-        total += blob.byteLength;
+        const blob = await read(entry.oid);
+        if (blob.type !== 'blob') throw new Error(`${shownEntry}: object ${entry.oid} is no blob`);
+        total += blob.data.byteLength;
         if (total > opts.maxBytes) return tooLarge(shown, opts.maxBytes);
-        bytes += blob.byteLength;
-        files.set(entry.path, blob);
+        bytes += blob.data.byteLength;
+        files.set(
+          entry.name,
+          new Uint8Array(blob.data.buffer, blob.data.byteOffset, blob.data.byteLength),
+        );
       }
     }
     const result = { files, bytes };

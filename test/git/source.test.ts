@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, symlink, truncate } from 'node:fs/promises';
 import { createServer, request as httpRequest } from 'node:http';
 import type { Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
@@ -260,6 +260,26 @@ describe.skipIf(!available)('GitSource over smart HTTP', () => {
     ]);
     expect(srv.requests().filter((r) => r.method === 'POST')).toHaveLength(1);
     expect(src.stats().fetches).toBe(1);
+  });
+
+  it('starts a damaged cache afresh', async () => {
+    const name = await newRepo();
+    await srv.commit(name, { 'a.yaml': 'a: 1\n' }, 'c1');
+    const cacheDir = await mkdtemp(join(scratch, 'cache-'));
+    const src = new GitSource({ cacheDir });
+    const repo: GitRepository = { url: srv.repoUrl(name), ref: { branch: 'main' } };
+    await src.checkout(repo, (await src.resolve(repo)).sha, '.');
+    // A process killed while writing the pack index leaves it torn.
+    const [dir] = await readdir(cacheDir);
+    const packDir = join(cacheDir, dir ?? '', 'objects', 'pack');
+    for (const f of (await readdir(packDir)).filter((n) => n.endsWith('.idx'))) {
+      await truncate(join(packDir, f), 600);
+    }
+    const c2 = await srv.commit(name, { 'a.yaml': 'a: 2\n' }, 'c2');
+    const fresh = new GitSource({ cacheDir });
+    const out = await fresh.checkout(repo, (await fresh.resolve(repo)).sha, '.');
+    expect(out.commit.sha).toBe(c2);
+    expect(text(out.files.get('a.yaml'))).toBe('a: 2\n');
   });
 
   it('follows a force-push to an older commit and to an unrelated one', async () => {
