@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { KubeClient, isNoKindMatch, type RuntimeLogger } from '../../kube/index.js';
 import { RuntimeMetrics, createRegistry, type Registry } from '../../metrics/index.js';
 import type { Controller } from './controller.js';
+import { LeaderElector } from './leader-election.js';
 import { Manager } from './manager.js';
 
 /** How a controller joins the manager (the list lives in src/controllers/index.ts). */
@@ -34,6 +37,30 @@ export interface StartManagerOptions {
   registry?: Registry | undefined;
   /** Informer tuning. */
   informer?: ConstructorParameters<typeof Manager>[0]['informer'];
+  /** Parallel reconciles of named controllers (e.g. `{ Package: 5 }`); others get `workers`. */
+  workersByController?: Readonly<Record<string, number>> | undefined;
+  /**
+   * Run the controllers only while this replica holds the Lease (default: off, the controllers
+   * start at once). Metrics and probes serve either way; a standby replica is ready.
+   */
+  leaderElection?: LeaderElectionConfig | undefined;
+  /** Grace for in-flight reconciles when the manager stops by itself (lost lease); default 30 s. */
+  graceMs?: number | undefined;
+}
+
+export interface LeaderElectionConfig {
+  /** Namespace of the Lease (it must exist). */
+  namespace: string;
+  /** Lease name (default `packsync-manager-lock`). */
+  name?: string | undefined;
+  /** This replica's identity (default `<hostname>_<uuid>`). */
+  identity?: string | undefined;
+  /** Defaults: Package Operator's 137 s / 107 s / 26 s. */
+  leaseDurationMs?: number | undefined;
+  renewDeadlineMs?: number | undefined;
+  retryPeriodMs?: number | undefined;
+  /** Clear the holder on stop so a successor takes over at once (default true). */
+  releaseOnCancel?: boolean | undefined;
 }
 
 export interface RunningManager {
@@ -43,13 +70,23 @@ export interface RunningManager {
   metricsUrl: string | undefined;
   /** `http://host:port` of the probe endpoint, when enabled. */
   healthUrl: string | undefined;
-  /** Stops controllers (waiting for in-flight reconciles), informers and endpoints. */
+  /** The election, when `leaderElection` was given. */
+  elector: LeaderElector | undefined;
+  /**
+   * Resolves with the reason when the manager stopped by itself: it lost the Lease (the process
+   * should exit non-zero so a fresh replica joins the election), or it could not start its
+   * controllers after acquiring it. Never resolves otherwise.
+   */
+  failed: Promise<Error>;
+  /** Stops controllers (waiting for in-flight reconciles), releases the Lease, closes endpoints. */
   stop(graceMs?: number): Promise<void>;
 }
 
 /**
  * Connects to the cluster, builds every controller, serves metrics and probes, and starts
  * the manager. The probe endpoint is up before the caches sync (readyz fails until then).
+ * With `leaderElection`, the manager (informers and controllers) starts once this replica holds
+ * the Lease, and stops when it loses it (`failed` resolves).
  */
 export async function startManager(opts: StartManagerOptions): Promise<RunningManager> {
   const registry = opts.registry ?? createRegistry();
@@ -71,12 +108,39 @@ export async function startManager(opts: StartManagerOptions): Promise<RunningMa
     await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
     for (const s of servers) s.closeAllConnections();
   };
+  let elector: LeaderElector | undefined;
+  let stopping = false;
+  let fail!: (e: Error) => void;
+  const failed = new Promise<Error>((r) => (fail = r));
   try {
     const workers = opts.workers ?? 2;
     for (const s of opts.setups) {
-      manager.add(await s.setup(manager, { workers }));
+      const w = opts.workersByController?.[s.name] ?? workers;
+      manager.add(await s.setup(manager, { workers: w }));
     }
+    if (opts.leaderElection !== undefined) {
+      const le = opts.leaderElection;
+      elector = new LeaderElector({
+        client,
+        namespace: le.namespace,
+        name: le.name,
+        identity: le.identity ?? `${hostname()}_${randomUUID()}`,
+        leaseDurationMs: le.leaseDurationMs,
+        renewDeadlineMs: le.renewDeadlineMs,
+        retryPeriodMs: le.retryPeriodMs,
+        releaseOnCancel: le.releaseOnCancel,
+        logger: opts.logger,
+        registry,
+      });
+    }
+    const standby = (): string | undefined =>
+      elector !== undefined && elector.state === 'standby'
+        ? `ok (standby: lease ${elector.namespace}/${elector.name} held by ${elector.holder ?? 'nobody'})\n`
+        : undefined;
     const healthUrl = await serve(servers, opts.healthAddr ?? ':8081', (path) => {
+      const waiting = standby();
+      if ((path === '/healthz' || path === '/livez' || path === '/readyz') && waiting)
+        return Promise.resolve({ status: 200, type: 'text/plain; charset=utf-8', body: waiting });
       if (path === '/healthz' || path === '/livez')
         return Promise.resolve(probe(manager.healthz()));
       if (path === '/readyz') return Promise.resolve(probe(manager.readyz()));
@@ -86,20 +150,58 @@ export async function startManager(opts: StartManagerOptions): Promise<RunningMa
       if (path !== '/metrics') return undefined;
       return { status: 200, type: registry.contentType, body: await registry.metrics() };
     });
-    await manager.start();
+    if (elector === undefined) {
+      await manager.start();
+    } else {
+      const el = elector;
+      await el.start();
+      if (el.state === 'leading') await manager.start();
+      else {
+        opts.logger.info(
+          { lease: `${el.namespace}/${el.name}`, holder: el.holder },
+          'leader election: standby until the lease is ours',
+        );
+        el.leading
+          .then(
+            () => (stopping ? undefined : manager.start()),
+            () => undefined,
+          )
+          .catch(async (err: unknown) => {
+            const e = new Error(
+              `starting the controllers after acquiring the lease: ${String(err)}`,
+              {
+                cause: err,
+              },
+            );
+            opts.logger.error({ err: e.message }, 'manager');
+            await manager.stop(0).catch(() => undefined);
+            fail(e);
+          });
+      }
+      void el.lost.then(async (reason) => {
+        await manager.stop(opts.graceMs).catch(() => undefined);
+        fail(reason);
+      });
+    }
     return {
       manager,
       registry,
       metricsUrl,
       healthUrl,
+      elector,
+      failed,
       stop: async (graceMs) => {
+        stopping = true;
         await manager.stop(graceMs);
+        await elector?.stop();
         await stopServers();
         client.close();
       },
     };
   } catch (err) {
+    stopping = true;
     await manager.stop().catch(() => undefined);
+    await elector?.stop().catch(() => undefined);
     await stopServers();
     client.close();
     if (isNoKindMatch(err)) {
