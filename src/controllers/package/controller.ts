@@ -2,12 +2,14 @@
  * (Cluster)Package reconcile: propagate `spec.paused` to the ObjectDeployment; unless paused and
  * unless the unpack hash matches `status.unpackedHash`, pull the image (de-duplicated), load,
  * instantiate and plan, then write the ObjectDeployment and its slices; a broken image or config
- * sets Invalid and leaves the last good ObjectDeployment alone. Finally mirror the OD's
- * conditions and revision and write the status when it changed.
+ * sets Invalid and leaves the last good ObjectDeployment alone; slices referenced by neither the
+ * OD nor its ObjectSets are deleted. Finally mirror the OD's conditions and revision and write the
+ * status when it changed.
  */
-import { coreGroup, coreVersion, type Condition } from '../../apis/index.js';
+import { coreGroup, coreVersion, labels as L, type Condition } from '../../apis/index.js';
 import {
   isAlreadyExists,
+  isNotFound,
   splitKey,
   type EventRecorder,
   type KubeObject,
@@ -26,7 +28,8 @@ import type { Result } from '../runtime/controller.js';
 import { sameStatus } from '../object-set/status.js';
 import { pullBackoff } from './backoff.js';
 import { changeCause, desiredDeployment, desiredSlices, mergeDeployment } from './desired.js';
-import { unpackHash } from './hash.js';
+import type { Environment } from './environment.js';
+import { unpackHash, type HashInputs } from './hash.js';
 import { PullDeduper, type PullFn } from './pull.js';
 import type { PackageScope } from './scope.js';
 import { mirrorDeployment, phaseOf, unpackConditions, type UnpackOutcome } from './status.js';
@@ -39,6 +42,14 @@ export interface PackageDeps {
   pull: PullFn;
   events?: EventRecorder | undefined;
   now?: (() => Date) | undefined;
+  /** `.environment` for rendering; default empty. */
+  environment?: (() => Promise<Environment>) | undefined;
+  /** The reference pulled for `spec.image` (prefix and host overrides); default unchanged. */
+  resolveImage?: ((image: string) => string) | undefined;
+  /** Hash inputs besides the spec (modifier, prefix overrides). */
+  hashInputs?: HashInputs | undefined;
+  /** Delay after the n-th consecutive failed pull; default 10 s doubling to 300 s. */
+  pullBackoff?: ((failures: number) => number) | undefined;
 }
 
 interface PackageSpecLike {
@@ -96,7 +107,7 @@ export class PackageReconciler {
       });
     }
 
-    const hash = unpackHash(pkg.spec ?? {});
+    const hash = unpackHash(pkg.spec ?? {}, this.deps.hashInputs);
     let outcome: UnpackOutcome;
     let result: Result = {};
     if (paused) outcome = { kind: 'paused' };
@@ -104,13 +115,14 @@ export class PackageReconciler {
     else {
       let pulled: { digest: string; raw: RawPackage } | undefined;
       try {
-        pulled = await this.puller.pull(spec.image ?? '');
+        const image = spec.image ?? '';
+        pulled = await this.puller.pull(this.deps.resolveImage?.(image) ?? image);
         this.failures.delete(key);
       } catch (err) {
         const n = (this.failures.get(key) ?? 0) + 1;
         this.failures.set(key, n);
         outcome = { kind: 'pull-failed', message: messageOf(err) };
-        result = { requeueAfter: pullBackoff(n) };
+        result = { requeueAfter: (this.deps.pullBackoff ?? pullBackoff)(n) };
       }
       if (pulled !== undefined) {
         const deployed = await this.deploy(pkg, spec, pulled, od);
@@ -152,6 +164,7 @@ export class PackageReconciler {
     const name = pkg.metadata.name ?? '';
     const namespace = this.scope.namespaced ? (pkg.metadata.namespace ?? '') : '';
     const config = spec.config ?? {};
+    const environment = (await this.deps.environment?.()) ?? {};
     let plan: ReturnType<typeof planDeployment>;
     try {
       const loaded = loadPackage(
@@ -167,7 +180,7 @@ export class PackageReconciler {
           annotations: pkg.metadata.annotations ?? {},
           image: spec.image ?? '',
           config,
-          environment: {},
+          environment,
         },
         defaultRenderCapabilities(),
       );
@@ -220,6 +233,44 @@ export class PackageReconciler {
         if (!isAlreadyExists(err)) throw err;
       }
     }
+    await this.collectSlices(od);
     return { ok: true, od };
+  }
+
+  /** Deletes the OD's slices that neither the OD nor any of its ObjectSets references. */
+  private async collectSlices(od: KubeObject): Promise<void> {
+    const name = od.metadata.name ?? '';
+    const namespace = this.scope.namespaced ? od.metadata.namespace : undefined;
+    const slices = await this.deps.reader.list(apiVersion, this.scope.sliceKind, {
+      namespace,
+      labelSelector: `${L.sliceOwner}=${name}`,
+    });
+    if (slices.items.length === 0) return;
+    const used = new Set<string>();
+    const addPhases = (spec: unknown) => {
+      const phases = (spec as { phases?: { slices?: string[] }[] } | undefined)?.phases ?? [];
+      for (const p of phases) for (const s of p.slices ?? []) used.add(s);
+    };
+    addPhases((od.spec as { template?: { spec?: unknown } } | undefined)?.template?.spec);
+    const sets = await this.deps.reader.list(
+      apiVersion,
+      this.scope.namespaced ? 'ObjectSet' : 'ClusterObjectSet',
+      { namespace, labelSelector: `${L.objectDeployment}=${name}` },
+    );
+    for (const set of sets.items) addPhases(set.spec);
+    for (const slice of slices.items) {
+      const sliceName = slice.metadata.name ?? '';
+      if (used.has(sliceName)) continue;
+      try {
+        await this.deps.writer.delete({
+          apiVersion,
+          kind: this.scope.sliceKind,
+          name: sliceName,
+          namespace,
+        });
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
   }
 }
