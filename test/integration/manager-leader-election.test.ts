@@ -1,8 +1,15 @@
 // Two managers against one embedded API server, electing a leader with a real Lease: only the
 // leader reconciles; when it dies the other takes over within the lease duration; a released
 // lease is taken at once; a leader that loses its lease stops its controllers.
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
+import { addManagerCommand } from '../../src/cli/commands/manager.js';
+import { UserError } from '../../src/errors.js';
 import { createRegistry } from '../../src/metrics/index.js';
 import {
   Controller,
@@ -184,6 +191,53 @@ describe('leader election', () => {
       expect(await holder(ns)).toBe('intruder');
     } finally {
       await a.stop(0);
+    }
+  });
+
+  it('`packsync manager` exits non-zero when it loses the lease, so the pod restarts', async () => {
+    const ns = await freshNamespace(env.client, 'le');
+    const stderr = new PassThrough();
+    let text = '';
+    stderr.on('data', (d: Buffer) => (text += d.toString()));
+    const program = new Command('packsync').exitOverride();
+    addManagerCommand(
+      program,
+      { io: { stdout: new PassThrough(), stderr }, logger: () => pino({ level: 'silent' }) },
+      { setups: [greeter('cli')], env: { PACKSYNC_LEADER_ELECTION_NAMESPACE: ns } },
+    );
+    const file = join(tmpdir(), `${ns}.kubeconfig`);
+    writeFileSync(file, env.server.kubeconfig);
+    try {
+      const run = program.parseAsync([
+        'node',
+        'packsync',
+        'manager',
+        '--kubeconfig',
+        file,
+        '--metrics-addr=0',
+        '--health-probe-bind-address=0',
+        '--leader-election-lease-duration=2s',
+        '--leader-election-renew-deadline=1500ms',
+        '--leader-election-retry-period=250ms',
+      ]);
+      const outcome = run.then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      await eventually(() => text.includes(`leading (lease ${ns}/packsync-manager-lock)`), 'lead');
+      expect(await greetedBy(ns, 'cli-one')).toBe('cli');
+      const l = (await lease(ns))!;
+      await env.client.update({
+        ...l,
+        spec: { ...(l.spec as object), holderIdentity: 'intruder', leaseDurationSeconds: 600 },
+      });
+      const err = await outcome;
+      expect(err).toBeInstanceOf(UserError);
+      expect((err as Error).message).toBe(
+        'manager stopped: leader election lost: lease is now held by intruder',
+      );
+    } finally {
+      rmSync(file, { force: true });
     }
   });
 

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { KubeClient, isNoKindMatch, type RuntimeLogger } from '../../kube/index.js';
 import { RuntimeMetrics, createRegistry, type Registry } from '../../metrics/index.js';
 import type { Controller } from './controller.js';
+import { startWebhookServer, type RunningWebhook } from '../../webhook/index.js';
 import { LeaderElector } from './leader-election.js';
 import { Manager } from './manager.js';
 
@@ -44,6 +45,11 @@ export interface StartManagerOptions {
    * start at once). Metrics and probes serve either way; a standby replica is ready.
    */
   leaderElection?: LeaderElectionConfig | undefined;
+  /**
+   * Serve the validating webhook (immutability rules) over HTTPS on every replica, leader or
+   * not (default: off).
+   */
+  webhook?: { port: number; host?: string | undefined; certDir: string } | undefined;
   /** Grace for in-flight reconciles when the manager stops by itself (lost lease); default 30 s. */
   graceMs?: number | undefined;
 }
@@ -70,6 +76,8 @@ export interface RunningManager {
   metricsUrl: string | undefined;
   /** `http://host:port` of the probe endpoint, when enabled. */
   healthUrl: string | undefined;
+  /** `https://host:port` of the webhook, when enabled. */
+  webhookUrl: string | undefined;
   /** The election, when `leaderElection` was given. */
   elector: LeaderElector | undefined;
   /**
@@ -104,9 +112,11 @@ export async function startManager(opts: StartManagerOptions): Promise<RunningMa
     informer: opts.informer,
   });
   const servers: Server[] = [];
+  let webhook: RunningWebhook | undefined;
   const stopServers = async (): Promise<void> => {
     await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
     for (const s of servers) s.closeAllConnections();
+    await webhook?.stop();
   };
   let elector: LeaderElector | undefined;
   let stopping = false;
@@ -150,6 +160,9 @@ export async function startManager(opts: StartManagerOptions): Promise<RunningMa
       if (path !== '/metrics') return undefined;
       return { status: 200, type: registry.contentType, body: await registry.metrics() };
     });
+    if (opts.webhook !== undefined) {
+      webhook = await startWebhookServer({ ...opts.webhook, logger: opts.logger });
+    }
     if (elector === undefined) {
       await manager.start();
     } else {
@@ -188,6 +201,7 @@ export async function startManager(opts: StartManagerOptions): Promise<RunningMa
       registry,
       metricsUrl,
       healthUrl,
+      webhookUrl: webhook?.url,
       elector,
       failed,
       stop: async (graceMs) => {
