@@ -11,7 +11,6 @@ import {
   evaluateValidationRule,
   type CelSchema,
   type CompiledValidationRule,
-  type ValidationRule,
 } from '../cel/index.js';
 
 /** One violated rule, as in a Status cause. */
