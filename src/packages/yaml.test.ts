@@ -48,4 +48,8 @@ describe('parseYaml', () => {
   it('throws on invalid YAML', () => {
     expect(() => parseYaml('a: [1')).toThrow();
   });
+
+  it('names the line of a syntax error, as Go does ("line N: ...")', () => {
+    expect(() => parseYaml('a: 1\nb: 2\nc: {d: [}\n')).toThrow(/^line 3: /);
+  });
 });

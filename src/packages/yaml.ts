@@ -3,13 +3,23 @@
  * map key keeps the last value, and documents are split on lines that are exactly `---` after a
  * cutset trim of `-` and `\n` (not a YAML stream parser: `--- # comment` is not a separator).
  */
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 
 /** Parses one YAML document into JSON-like values. Empty or comment-only text gives `null`. */
 export function parseYaml(text: string): unknown {
-  const doc = parseDocument(text, { version: '1.1', uniqueKeys: false, prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    version: '1.1',
+    uniqueKeys: false,
+    prettyErrors: false,
+    lineCounter,
+  });
   const first = doc.errors[0];
-  if (first) throw new Error(first.message);
+  if (first) {
+    // Go's yaml errors name the line ("yaml: line 3: ..."); so do ours, relative to the document.
+    const { line } = lineCounter.linePos(first.pos[0]);
+    throw new Error(`line ${line}: ${first.message}`);
+  }
   return toJsonValue(doc.toJS({ maxAliasCount: 1000 }));
 }
 
