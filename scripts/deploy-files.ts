@@ -68,14 +68,13 @@ export function packageCrdFiles(): GeneratedFile[] {
 }
 
 /** The objects of deploy/package rendered as a ClusterPackage `packsync` with default config. */
-export async function renderSelfPackage(): Promise<{
-  phases: string[];
-  objects: ManifestObject[];
-}> {
+export async function renderSelfPackage(
+  config: Record<string, unknown> = {},
+): Promise<{ phases: string[]; objects: ManifestObject[] }> {
   const pkg = loadPackage(await importFolder(packageDir));
   const instance = instantiate(
     pkg,
-    { name: 'packsync', namespace: '', config: {} },
+    { name: 'packsync', namespace: '', config },
     defaultRenderCapabilities(),
   );
   return {
@@ -99,16 +98,36 @@ export function plain(obj: ManifestObject): ManifestObject {
   return { ...obj, metadata: meta } as ManifestObject;
 }
 
-/** deploy/NN-<phase>.yaml: `packsync crds` output first, then each other phase's objects. */
+/**
+ * deploy/NN-<phase>.yaml: `packsync crds` output first, then each other non-empty phase's objects;
+ * deploy/webhook/webhook.yaml: what `webhook: true` adds or changes (cert-manager Certificate,
+ * the Deployment with the webhook flags and certificate, the ValidatingWebhookConfiguration).
+ */
 export async function plainDeployFiles(): Promise<GeneratedFile[]> {
   const { phases, objects } = await renderSelfPackage();
-  return phases.map((phase, i) => {
-    const file = `${String(i + 1).padStart(2, '0')}-${phase}.yaml`;
-    if (phase === 'crds') {
-      return { path: file, content: `${header('`packsync crds`')}${crdsYaml()}` };
-    }
+  const files: GeneratedFile[] = [];
+  for (const phase of phases) {
     const inPhase = objects.filter((o) => o.metadata.annotations?.[phaseAnnotation] === phase);
+    if (inPhase.length === 0) continue;
+    const file = `${String(files.length + 1).padStart(2, '0')}-${phase}.yaml`;
+    if (phase === 'crds') {
+      files.push({ path: file, content: `${header('`packsync crds`')}${crdsYaml()}` });
+      continue;
+    }
     const docs = inPhase.map((o) => `---\n${yaml(plain(o), true)}`).join('');
-    return { path: file, content: `${header(`deploy/package (phase ${phase})`)}${docs}` };
+    files.push({ path: file, content: `${header(`deploy/package (phase ${phase})`)}${docs}` });
+  }
+  const base = objects.map((o) => JSON.stringify(plain(o)));
+  const withWebhook = (await renderSelfPackage({ webhook: true })).objects
+    .map(plain)
+    .filter((o) => !base.includes(JSON.stringify(o)));
+  files.push({
+    path: 'webhook/webhook.yaml',
+    content:
+      header('deploy/package with webhook: true') +
+      '# Optional: apply after deploy/ on a cluster with cert-manager, for API servers without\n' +
+      '# CRD validation rules (CEL). Enables the validating webhook for ObjectSet immutability.\n' +
+      withWebhook.map((o) => `---\n${yaml(o, true)}`).join(''),
   });
+  return files;
 }

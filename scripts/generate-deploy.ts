@@ -23,5 +23,14 @@ function write(files: GeneratedFile[], dir: string, stale: (name: string) => boo
 
 write(packageCrdFiles(), path.join(deployDir, 'package', 'crds'), (n) => n.endsWith('.yaml'));
 const plain = await plainDeployFiles();
-write(plain, deployDir, (n) => /^\d\d-.*\.yaml$/.test(n));
+write(
+  plain.filter((f) => !f.path.includes('/')),
+  deployDir,
+  (n) => /^\d\d-.*\.yaml$/.test(n),
+);
+write(
+  plain.filter((f) => f.path.startsWith('webhook/')),
+  path.join(deployDir, 'webhook'),
+  (n) => n.endsWith('.yaml'),
+);
 process.stdout.write(`wrote ${plain.length} files to deploy/ and the package CRDs\n`);

@@ -74,4 +74,21 @@ describe.skipIf(!hasKubectl)('kubectl apply -f deploy/', () => {
       if (!line.startsWith('customresourcedefinition')) expect(line).toMatch(/ unchanged$/);
     }
   });
+
+  it('accepts the optional webhook add-on (without the cert-manager objects it needs)', async () => {
+    const docs = readFileSync(join(deployDir, 'webhook', 'webhook.yaml'), 'utf8')
+      .split(/^---\n/m)
+      .filter((d) => !/^apiVersion: cert-manager\.io\//m.test(d) && /^kind: /m.test(d));
+    const out = await k.ok(['apply', '-f', '-'], { input: docs.map((d) => `---\n${d}`).join('') });
+    expect(out).toContain(
+      'validatingwebhookconfiguration.admissionregistration.k8s.io/packsync created',
+    );
+    expect(out).toContain('deployment.apps/packsync-manager configured');
+    const vwc = await client.get({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      name: 'packsync',
+    });
+    expect((vwc as unknown as { webhooks: unknown[] }).webhooks).toHaveLength(6);
+  });
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { crds } from '../../src/apis/index.js';
+import { webhookPaths } from '../../src/webhook/index.js';
 import {
   deployDir,
   packageCrdFiles,
@@ -143,5 +144,44 @@ describe('deploy/', () => {
       );
       expect(wild, o.metadata.name).toBe(o.metadata.name === 'packsync-managed-objects-all');
     }
+  });
+
+  it('with webhook: true, registers every webhook path the manager serves, over the Service', async () => {
+    const { objects } = await renderSelfPackage({ webhook: true });
+    const vwc = objects.find((o) => o.kind === 'ValidatingWebhookConfiguration') as unknown as {
+      metadata: { annotations: Record<string, string> };
+      webhooks: {
+        clientConfig: { service: { name: string; namespace: string; path: string; port: number } };
+        rules: { resources: string[]; operations: string[] }[];
+      }[];
+    };
+    const served = webhookPaths();
+    expect(vwc.webhooks.map((w) => w.clientConfig.service.path).sort()).toEqual(
+      [...served.keys()].sort(),
+    );
+    for (const w of vwc.webhooks) {
+      const kind = served.get(w.clientConfig.service.path)!.kind;
+      const plural = crds().find((c) => c.spec.names.kind === kind)!.spec.names.plural;
+      expect(w.rules).toEqual([
+        expect.objectContaining({ resources: [plural], operations: ['UPDATE'] }),
+      ]);
+      expect(w.clientConfig.service).toMatchObject({
+        name: 'packsync-manager',
+        namespace: 'packsync-system',
+        port: 443,
+      });
+    }
+    expect(vwc.metadata.annotations['package-operator.run/phase']).toBe('webhook');
+    const svc = objects.find((o) => o.kind === 'Service') as unknown as {
+      spec: { ports: { name: string; port: number; targetPort: string }[] };
+    };
+    expect(svc.spec.ports).toContainEqual({ name: 'webhook', port: 443, targetPort: 'webhook' });
+    const d = JSON.stringify(objects.find((o) => o.kind === 'Deployment'));
+    expect(d).toContain('"--webhook-port=9443"');
+    expect(d).toContain('"--webhook-cert-dir=/etc/packsync/webhook-certs"');
+    expect(d).toContain('"secretName":"packsync-webhook-cert"');
+    // The certificate is issued before the Deployment that mounts it (phase rbac < deploy).
+    const cert = objects.find((o) => o.kind === 'Certificate')!;
+    expect(cert.metadata.annotations?.['package-operator.run/phase']).toBe('rbac');
   });
 });
