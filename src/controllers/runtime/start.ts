@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { KubeClient, isNoKindMatch, type RuntimeLogger } from '../../kube/index.js';
 import { RuntimeMetrics, createRegistry, type Registry } from '../../metrics/index.js';
 import type { Controller } from './controller.js';
+import { errorMessage } from '../../errors.js';
 import { startWebhookServer, type RunningWebhook } from '../../webhook/index.js';
 import { LeaderElector } from './leader-election.js';
 import { Manager } from './manager.js';
@@ -174,22 +175,23 @@ export async function startManager(opts: StartManagerOptions): Promise<RunningMa
           { lease: `${el.namespace}/${el.name}`, holder: el.holder },
           'leader election: standby until the lease is ours',
         );
-        el.leading
-          .then(
-            () => (stopping ? undefined : manager.start()),
-            () => undefined,
-          )
-          .catch(async (err: unknown) => {
+        void el.leading.then(async () => {
+          if (stopping) return;
+          try {
+            await manager.start();
+          } catch (err) {
+            // Give the lease back at once: a replica that cannot run its controllers must not
+            // hold it.
             const e = new Error(
-              `starting the controllers after acquiring the lease: ${String(err)}`,
-              {
-                cause: err,
-              },
+              `starting the controllers after acquiring the lease: ${errorMessage(err)}`,
+              { cause: err },
             );
             opts.logger.error({ err: e.message }, 'manager');
             await manager.stop(0).catch(() => undefined);
+            await el.stop().catch(() => undefined);
             fail(e);
-          });
+          }
+        });
       }
       void el.lost.then(async (reason) => {
         await manager.stop(opts.graceMs).catch(() => undefined);
