@@ -110,6 +110,12 @@ describe('leader election', () => {
       expect(a.elector?.state).toBe('leading');
       expect(b.elector?.state).toBe('standby');
       expect(await holder(ns)).toBe('a');
+      // A standby stops without touching the lease.
+      const c = await replica('c', { namespace: ns, ...fast });
+      expect(c.elector?.state).toBe('standby');
+      await c.stop(0);
+      expect(c.elector?.state).toBe('stopped');
+      expect(await holder(ns)).toBe('a');
       expect(await greetedBy(ns, 'one')).toBe('a');
 
       // The standby serves probes and metrics, is ready, and reconciles nothing.
