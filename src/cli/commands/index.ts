@@ -5,11 +5,14 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../main.js';
 import { registerBuild } from './build.js';
+import { registerClustertree } from './clustertree.js';
 import { registerCrds } from './crds.js';
 import { registerDebug } from './debug.js';
 import { registerManager } from './manager.js';
+import { registerPause } from './pause.js';
 import { registerRender } from './render.js';
 import { registerRepo } from './repo.js';
+import { registerRollout } from './rollout.js';
 import { registerServer } from './server.js';
 import { registerTree } from './tree.js';
 import { registerUpdate } from './update.js';
@@ -28,4 +31,7 @@ export const commands: readonly RegisterCommand[] = [
   registerRepo,
   registerServer,
   registerManager,
+  registerRollout,
+  registerPause,
+  registerClustertree,
 ];

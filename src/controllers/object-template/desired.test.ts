@@ -65,6 +65,13 @@ describe('updateFor', () => {
   it('is undefined when nothing changed', () => {
     expect(updateFor(live(), want)).toBeUndefined();
   });
+  it('ignores fields the server added (defaults, other managers)', () => {
+    const existing = live(
+      { data: { ...(want.data as Record<string, string>), added: 'by-someone' }, immutable: false },
+      { labels: { ...want.metadata.labels, other: 'y' }, generation: 3 },
+    );
+    expect(updateFor(existing, want)).toBeUndefined();
+  });
   it('replaces content and keeps foreign refs, finalizers, labels', () => {
     const foreign = { apiVersion: 'v1', kind: 'Secret', name: 's', uid: 'u2' };
     const existing = live(

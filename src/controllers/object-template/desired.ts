@@ -4,7 +4,7 @@
  * (undefined when nothing would change). Pure.
  */
 import { CACHE_LABEL, type KubeObject, type OwnerReference } from '../../kube/index.js';
-import { jsonEqual } from '../object-set/status.js';
+import { needsApply } from '../object-set/diff.js';
 
 export type DesiredResult = { ok: true; object: KubeObject } | { ok: false; message: string };
 
@@ -69,8 +69,8 @@ const skipped = new Set(['apiVersion', 'kind', 'metadata', 'status']);
 
 /**
  * The full-update body for `existing`: the desired content, existing ownerRefs and finalizers kept
- * (plus ours), labels and annotations merged, the existing resourceVersion. Undefined when
- * the update would change nothing.
+ * (plus ours), labels and annotations merged, the existing resourceVersion. Undefined when no
+ * field the desired object sets differs from `existing`.
  */
 export function updateFor(existing: KubeObject, desired: KubeObject): KubeObject | undefined {
   const em = existing.metadata;
@@ -92,14 +92,8 @@ export function updateFor(existing: KubeObject, desired: KubeObject): KubeObject
     },
   };
   for (const [k, v] of Object.entries(desired)) if (!skipped.has(k)) next[k] = v;
-  const keys = new Set([...Object.keys(existing), ...Object.keys(desired)]);
-  let changed =
-    !jsonEqual(em.labels ?? {}, labels) ||
-    !jsonEqual(em.annotations ?? {}, annotations) ||
-    !jsonEqual(em.ownerReferences ?? [], refs);
-  for (const k of keys) {
-    if (skipped.has(k)) continue;
-    if (!jsonEqual(existing[k], desired[k])) changed = true;
-  }
+  // Only the fields the template sets are compared (the ObjectSet engine's diff), so values the
+  // server defaults (a Deployment's strategy, a Secret's type) never cause a write.
+  const changed = needsApply(desired, existing);
   return changed ? next : undefined;
 }

@@ -2,9 +2,11 @@
  * OpenAPI v3 documents generated from the registry: the root lists every group version; a group
  * version document has per resource the paths kubectl's field-validation check reads (a `patch`
  * operation declaring `fieldValidation` and `x-kubernetes-group-version-kind`) and the schemas we
- * know (every CRD's openAPIV3Schema; shallow ones for built-ins).
+ * know (every CRD's openAPIV3Schema; the built-in kinds' from `builtin-schemas.ts`, else shallow
+ * ones listing their top-level fields).
  */
 import { createHash } from 'node:crypto';
+import { builtinSchema, referencedSchemas, type Schema } from '../registry/builtin-schemas.js';
 import type { Registry } from '../registry/registry.js';
 import { apiVersionOf, type ResourceType } from '../registry/types.js';
 
@@ -28,12 +30,14 @@ export function gvDocument(
   const types = reg.inGroupVersion(group, version);
   if (types.length === 0) return undefined;
   const paths: Record<string, unknown> = {};
+  const objectMeta = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
   const schemas: Record<string, unknown> = {
-    'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta': {
+    [objectMeta]: builtinSchema(objectMeta) ?? {
       type: 'object',
       'x-kubernetes-preserve-unknown-fields': true,
     },
   };
+  const kindSchemas: Schema[] = [schemas[objectMeta] as Schema];
   const prefix = `/${gvPath(group, version)}`;
   for (const t of types) {
     const gvk = { group: t.group, version: t.version, kind: t.kind };
@@ -49,8 +53,9 @@ export function gvDocument(
       'application/merge-patch+json': { schema: { type: 'object' } },
       'application/apply-patch+yaml': { schema: { type: 'object' } },
     };
-    // No strategic-merge-patch entry: our built-in schemas are shallow, so kubectl must not build
-    // SMP from them; without the entry it falls back to its compiled-in types (accepted here).
+    // No strategic-merge-patch entry: our built-in schemas are partial (and some shallow), so
+    // kubectl must not build SMP from them; without the entry it falls back to its compiled-in
+    // types (accepted here).
     const item = t.namespaced
       ? `${prefix}/namespaces/{namespace}/${t.plural}/{name}`
       : `${prefix}/${t.plural}/{name}`;
@@ -106,14 +111,15 @@ export function gvDocument(
         'x-kubernetes-group-version-kind': gvk,
       },
     };
-    const base = t.schema ?? {
-      type: 'object',
-      properties: Object.fromEntries(
-        (t.topLevelFields ?? [])
-          .filter((f) => f !== 'metadata')
-          .map((f) => [f, { 'x-kubernetes-preserve-unknown-fields': true }]),
-      ),
-    };
+    const base = t.schema ??
+      (t.crd === undefined ? builtinSchema(schemaName(t)) : undefined) ?? {
+        type: 'object',
+        properties: Object.fromEntries(
+          (t.topLevelFields ?? [])
+            .filter((f) => f !== 'metadata')
+            .map((f) => [f, { 'x-kubernetes-preserve-unknown-fields': true }]),
+        ),
+      };
     const props = (base.properties as Record<string, unknown> | undefined) ?? {};
     schemas[schemaName(t)] = {
       ...base,
@@ -125,7 +131,9 @@ export function gvDocument(
       },
       'x-kubernetes-group-version-kind': [gvk],
     };
+    if (t.crd === undefined) kindSchemas.push(base);
   }
+  for (const [name, s] of Object.entries(referencedSchemas(kindSchemas))) schemas[name] ??= s;
   return {
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version: 'v1.32.0' },
