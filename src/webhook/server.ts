@@ -81,13 +81,14 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<Ru
     watcher = watch(opts.certDir, () => {
       clearTimeout(reload);
       reload = setTimeout(() => {
-        readPair(opts.certDir).then(
-          (pair) => {
+        readPair(opts.certDir)
+          .then((pair) => {
+            // A key and certificate that do not match (one written, not yet the other) throw
+            // here; the next change event retries.
             server.setSecureContext(pair);
             logger.info({ certDir: opts.certDir }, 'webhook certificate reloaded');
-          },
-          (err: unknown) => logger.warn({ err: String(err) }, 'webhook certificate reload'),
-        );
+          })
+          .catch((err: unknown) => logger.warn({ err: String(err) }, 'webhook certificate reload'));
       }, 200);
     });
   } catch (err) {

@@ -13,7 +13,7 @@ import { startManager, type RunningManager } from '../../src/controllers/runtime
 import { KubeApiError, type KubeObject } from '../../src/kube/index.js';
 import { generateCa, generateServerCert } from '../../src/server/tls.js';
 import { createRegistry } from '../../src/metrics/index.js';
-import { freshNamespace, startEnv, type Env } from '../kube/helpers.js';
+import { eventually, freshNamespace, startEnv, type Env } from '../kube/helpers.js';
 
 let env: Env;
 let dir: string;
@@ -24,10 +24,8 @@ beforeAll(async () => {
   env = await startEnv();
   for (const crd of crds()) await env.client.create(crd as unknown as KubeObject);
   dir = mkdtempSync(join(tmpdir(), 'packsync-webhook-'));
-  const root = generateCa();
-  const caPriv = createPrivateKey(root.caKey);
-  const tls = generateServerCert(root, createPublicKey(caPriv), caPriv);
-  ca = root.caCert;
+  const tls = serverCert();
+  ca = tls.caCert;
   writeFileSync(join(dir, 'tls.crt'), tls.cert);
   writeFileSync(join(dir, 'tls.key'), tls.key);
   running = await startManager({
@@ -46,12 +44,22 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function post(path: string, body: unknown): Promise<{ status: number; body: string }> {
+function serverCert(): { caCert: string; cert: string; key: string } {
+  const root = generateCa();
+  const caPriv = createPrivateKey(root.caKey);
+  return generateServerCert(root, createPublicKey(caPriv), caPriv);
+}
+
+function post(
+  path: string,
+  body: unknown,
+  trust: string = ca,
+): Promise<{ status: number; body: string }> {
   const url = new URL(path, running.webhookUrl);
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { method: 'POST', ca, headers: { 'Content-Type': 'application/json' } },
+      { method: 'POST', ca: trust, headers: { 'Content-Type': 'application/json' } },
       (res) => {
         let text = '';
         res.on('data', (d: Buffer) => (text += d.toString()));
@@ -187,5 +195,18 @@ describe('validating webhook over HTTPS', () => {
     expect(res.status).toBe(400);
     expect(res.body).toMatch(/^invalid AdmissionReview: apiVersion: /);
     expect((await post('/nope', {})).status).toBe(404);
+  });
+
+  it('serves a rotated certificate without a restart', async () => {
+    const next = serverCert();
+    await expect(post('/nope', {}, next.caCert)).rejects.toThrow();
+    writeFileSync(join(dir, 'tls.key'), next.key);
+    writeFileSync(join(dir, 'tls.crt'), next.cert);
+    const res = await eventually(
+      () => post('/nope', {}, next.caCert).catch(() => undefined),
+      'the new certificate to be served',
+    );
+    expect(res.status).toBe(404);
+    ca = next.caCert;
   });
 });
