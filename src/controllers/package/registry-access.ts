@@ -4,16 +4,18 @@
  * the manager's ServiceAccount, read at every pull (else the docker config); the on-disk pull
  * cache shared by all pulls.
  */
-import type { BlobCache } from '../../oci/index.js';
 import {
+  credentialFor,
   loadDockerConfig,
+  RegistryClient,
   mergeCredentials,
   parsePullSecret,
   parseReference,
+  type BlobCache,
   type CredentialStore,
 } from '../../oci/index.js';
 import type { KubeReader } from '../../kube/index.js';
-import { pullPackage } from '../../packages/index.js';
+import { importFiles, type RawPackage } from '../../packages/index.js';
 import type { PullFn } from './pull.js';
 
 export interface RegistryAccess {
@@ -64,18 +66,52 @@ export async function serviceAccountCredentials(
   return mergeCredentials(...stores);
 }
 
-/** The pull the controller uses: access rules applied per reference. */
+/** How many decoded packages (by manifest digest) a pull keeps in memory. */
+const decodedLimit = 32;
+
+/**
+ * The pull the controller uses: access rules applied per reference. Registry clients are reused
+ * while a registry's credential and transport stay the same (so the scheme probe and tokens are
+ * too). A pull resolves the tag (one HEAD) and reuses the package decoded from that digest by an
+ * earlier pull, else reads the blobs from the on-disk cache (when set) or the registry.
+ */
 export function registryPull(reader: KubeReader, access: RegistryAccess): PullFn {
+  const clients = new Map<string, RegistryClient>();
+  const decoded = new Map<string, RawPackage>();
+  const clientFor = (registry: string, credentials: CredentialStore): RegistryClient => {
+    const insecure = isInsecureRegistry(registry, access.insecureRegistries);
+    const key = `${registry} ${String(insecure)} ${JSON.stringify(credentialFor(credentials, registry) ?? null)}`;
+    let c = clients.get(key);
+    if (c === undefined) {
+      // One client per registry: a changed credential replaces the old client.
+      for (const k of clients.keys()) if (k.startsWith(`${registry} `)) clients.delete(k);
+      c = new RegistryClient({
+        credentials,
+        insecure,
+        ...(access.cache !== undefined ? { cache: access.cache } : {}),
+      });
+      clients.set(key, c);
+    }
+    return c;
+  };
   return async (reference) => {
-    const registry = parseReference(reference).registry;
+    const ref = parseReference(reference);
     const credentials =
       access.pullSecretsFrom !== undefined
         ? await serviceAccountCredentials(reader, access.pullSecretsFrom)
         : await loadDockerConfig();
-    return pullPackage(reference, {
-      credentials,
-      insecure: isInsecureRegistry(registry, access.insecureRegistries),
-      ...(access.cache !== undefined ? { cache: access.cache } : {}),
-    });
+    const client = clientFor(ref.registry, credentials);
+    const digest = ref.digest ?? (await client.resolveDigest(ref));
+    let raw = decoded.get(digest);
+    if (raw === undefined) {
+      const pulled = await client.pullImage({ ...ref, digest });
+      raw = importFiles(pulled.files);
+      decoded.set(digest, raw);
+      if (decoded.size > decodedLimit) decoded.delete(decoded.keys().next().value ?? '');
+    } else {
+      decoded.delete(digest);
+      decoded.set(digest, raw);
+    }
+    return { digest, raw: { ...raw, files: new Map(raw.files) } };
   };
 }

@@ -42,14 +42,20 @@ export interface PackageSetupOptions {
   pull?: PullFn;
 }
 
-/** One pull cache per directory in this process, shared by Package and ClusterPackage. */
-const caches = new Map<string, BlobCache>();
-function cacheFor(dir: string, maxBytes: number | undefined): BlobCache {
-  const key = `${dir}\0${maxBytes ?? ''}`;
-  let c = caches.get(key);
+/**
+ * One pull cache per options object: the Package and ClusterPackage controllers of one manager
+ * share it (and its size accounting); a new manager reads the directory afresh.
+ */
+const caches = new WeakMap<PackageSetupOptions, BlobCache>();
+function cacheFor(options: PackageSetupOptions): BlobCache | undefined {
+  if (options.cacheDir === undefined) return undefined;
+  let c = caches.get(options);
   if (c === undefined) {
-    c = new BlobCache({ dir, ...(maxBytes !== undefined ? { maxBytes } : {}) });
-    caches.set(key, c);
+    c = new BlobCache({
+      dir: options.cacheDir,
+      ...(options.cacheMaxBytes !== undefined ? { maxBytes: options.cacheMaxBytes } : {}),
+    });
+    caches.set(options, c);
   }
   return c;
 }
@@ -66,15 +72,13 @@ export function setupPackage(
         registryPull(mgr.client, {
           insecureRegistries: options.insecureRegistries,
           pullSecretsFrom: options.pullSecretsFrom,
-          cache:
-            options.cacheDir !== undefined
-              ? cacheFor(options.cacheDir, options.cacheMaxBytes)
-              : undefined,
+          cache: cacheFor(options),
         });
       const fixed = options.environment;
       const probe = fixed === undefined ? new EnvironmentProbe(mgr.client) : undefined;
       const r = new PackageReconciler(scope, {
-        reader: mgr.client,
+        reader: mgr.watches,
+        uncached: mgr.client,
         writer: mgr.client,
         pull,
         events: mgr.events,
