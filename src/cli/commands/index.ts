@@ -18,6 +18,7 @@ import { registerRollout } from './rollout.js';
 import { registerServer } from './server.js';
 import { registerSync } from './sync.js';
 import { registerTree } from './tree.js';
+import { registerUp } from './up.js';
 import { registerUpdate } from './update.js';
 import { registerValidate } from './validate.js';
 
@@ -40,4 +41,5 @@ export const commands: readonly RegisterCommand[] = [
   registerRollout,
   registerPause,
   registerClustertree,
+  registerUp,
 ];

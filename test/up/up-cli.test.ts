@@ -1,0 +1,286 @@
+// `packsync up` as a user runs it: `node bin/packsync.js up examples/` in a fresh directory,
+// checked from its output, from the API through the kubeconfig it writes, and with kubectl.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KubeClient, type KubeObject } from '../../src/kube/index.js';
+import { hasKubectl, warnIfNoKubectl } from '../server/kubectl-helpers.js';
+
+const repo = resolve(import.meta.dirname, '../..');
+const examples = join(repo, 'examples');
+const bin = join(repo, 'bin/packsync.js');
+const PKO = 'package-operator.run/v1alpha1';
+
+/** Newest modification time of the non-test TypeScript under `dir`. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts'))
+      newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** `bin/packsync.js` runs dist/: rebuild it when the sources are newer (a fresh clone has it from npm ci). */
+function ensureBuilt(): void {
+  const main = join(repo, 'dist/cli/commands/up.js');
+  if (existsSync(main) && statSync(main).mtimeMs >= newestSource(join(repo, 'src'))) return;
+  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repo, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
+}
+
+interface Run {
+  proc: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the output once it matches `re`; rejects when the process ends first or after `ms`. */
+  waitFor(re: RegExp, ms?: number): Promise<string>;
+  exited: Promise<number | null>;
+}
+
+function up(cwd: string, args: string[]): Run {
+  const proc = spawn(process.execPath, [bin, 'up', ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  const listeners = new Set<() => void>();
+  proc.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+    for (const l of listeners) l();
+  });
+  proc.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  return {
+    proc,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    waitFor: (re, ms = 60_000) =>
+      new Promise<string>((resolveWait, reject) => {
+        const check = (): void => {
+          if (re.test(out)) {
+            done();
+            resolveWait(out);
+          }
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`no ${re} in output after ${ms} ms:\n${out}\n${err}`));
+        }, ms);
+        const done = (): void => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
+        listeners.add(check);
+        void exited.then((code) => {
+          if (!re.test(out)) {
+            done();
+            reject(new Error(`exited ${code} before ${re}:\n${out}\n${err}`));
+          }
+        });
+        check();
+      }),
+  };
+}
+
+const conditionOf = (o: KubeObject, type: string) =>
+  (
+    (o.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []
+  ).find((c) => c.type === type);
+
+warnIfNoKubectl('kubectl against the kubeconfig of packsync up');
+
+describe('packsync up', () => {
+  const dirs: string[] = [];
+  const fresh = (): string => {
+    const d = mkdtempSync(join(tmpdir(), 'packsync-up-'));
+    dirs.push(d);
+    return d;
+  };
+  beforeAll(() => ensureBuilt(), 120_000);
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('rolls out every example until Ctrl-C; the API and kubectl see it through .packsync/kubeconfig', async () => {
+    const cwd = fresh();
+    const run = up(cwd, [examples, '--ephemeral']);
+    try {
+      await run.waitFor(/all \d+ packages Available/);
+      const out = run.stdout();
+      expect(out).toMatch(/local registry 127\.0\.0\.1:\d+/);
+      expect(out).toContain('kubectl --kubeconfig .packsync/kubeconfig get packages -A');
+      for (const folder of ['app', 'operator', 'multi-component', 'cel-conditions']) {
+        expect(out).toMatch(new RegExp(`built .*${folder} -> packsync\\.local/${folder}@sha256:`));
+      }
+      expect(out).toContain('Package demo/webapp: Available (revision 1)');
+      expect(out).toContain('ClusterPackage podinfo-operator: Available (revision 1)');
+
+      const kubeconfig = join(cwd, '.packsync/kubeconfig');
+      const client = await KubeClient.fromKubeConfigFile(kubeconfig);
+      try {
+        const pkgs = (await client.list(PKO, 'Package')).items;
+        const names = pkgs.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort();
+        expect(names).toEqual(
+          expect.arrayContaining([
+            'demo/feature-flags',
+            'demo/shop',
+            'demo/shop-backend',
+            'demo/shop-frontend',
+            'demo/webapp',
+          ]),
+        );
+        for (const p of pkgs)
+          expect(conditionOf(p, 'Available')?.status, p.metadata.name).toBe('True');
+        const webapp = pkgs.find((p) => p.metadata.name === 'webapp');
+        expect((webapp?.spec as { image: string }).image).toMatch(
+          /^packsync\.local\/app:latest@sha256:[0-9a-f]{64}$/,
+        );
+        const cp = await client.get({
+          apiVersion: PKO,
+          kind: 'ClusterPackage',
+          name: 'podinfo-operator',
+        });
+        expect(cp && conditionOf(cp, 'Available')?.status).toBe('True');
+        // The objects behind them: config rendered, CEL filter applied, operator phases done.
+        const deploy = await client.get({
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          namespace: 'demo',
+          name: 'webapp',
+        });
+        expect((deploy?.spec as { replicas: number }).replicas).toBe(3);
+        const crd = await client.get({
+          apiVersion: 'apiextensions.k8s.io/v1',
+          kind: 'CustomResourceDefinition',
+          name: 'podinfos.examples.packsync.dev',
+        });
+        expect(crd).toBeDefined();
+        const cms = (await client.list('v1', 'ConfigMap', { namespace: 'demo' })).items.map(
+          (c) => c.metadata.name,
+        );
+        expect(cms.some((n) => n?.includes('debug'))).toBe(false);
+      } finally {
+        client.close();
+      }
+
+      if (hasKubectl) {
+        const home = fresh();
+        const k = spawnSync(
+          'kubectl',
+          ['--kubeconfig', '.packsync/kubeconfig', 'get', 'packages', '-A'],
+          {
+            cwd,
+            encoding: 'utf8',
+            env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home },
+          },
+        );
+        expect(k.stderr).toBe('');
+        expect(k.status).toBe(0);
+        expect(k.stdout).toMatch(/demo\s+webapp\s/);
+        expect(k.stdout).toMatch(/Available/);
+        const kc = spawnSync(
+          'kubectl',
+          ['--kubeconfig', '.packsync/kubeconfig', 'get', 'clusterpackages'],
+          {
+            cwd,
+            encoding: 'utf8',
+            env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home },
+          },
+        );
+        expect(kc.stdout).toMatch(/podinfo-operator/);
+      }
+    } finally {
+      run.proc.kill('SIGINT');
+    }
+    expect(await run.exited).toBe(0);
+    expect(run.stdout()).toContain('stopping');
+  });
+
+  it('--wait exits 0 once all are Available, and a restart on the persisted .packsync keeps the state', async () => {
+    const cwd = fresh();
+    cpSync(examples, join(cwd, 'examples'), { recursive: true });
+    const first = up(cwd, ['examples', '--wait', '--timeout', '90s']);
+    expect(await first.exited, first.stderr()).toBe(0);
+    expect(first.stdout()).toMatch(/all \d+ packages Available/);
+    expect(first.stdout()).toContain('0 objects recovered');
+
+    const second = up(cwd, ['examples', '--wait', '--timeout', '90s']);
+    expect(await second.exited, second.stderr()).toBe(0);
+    const out = second.stdout();
+    const recovered = Number(/state in \.packsync: (\d+) objects recovered/.exec(out)?.[1] ?? 0);
+    expect(recovered).toBeGreaterThan(0);
+    // Same package contents, same digests: nothing re-rolls out.
+    expect(out).toContain('Package demo/webapp: Available (revision 1)');
+    expect(out).not.toMatch(/revision 2/);
+
+    // An edited package rolls out as revision 2 on the next run.
+    const cm = join(cwd, 'examples/app/configmap.yaml.gotmpl');
+    writeFileSync(cm, `${readFileSync(cm, 'utf8')}  edited: "yes"\n`);
+    const third = up(cwd, ['examples', '--wait', '--timeout', '90s']);
+    expect(await third.exited, third.stderr()).toBe(0);
+    expect(third.stdout()).toContain('Package demo/webapp: Available (revision 2)');
+  });
+
+  it('names the missing folder and starts nothing', async () => {
+    const cwd = fresh();
+    const run = up(cwd, ['no-such-dir', '--ephemeral', '--wait']);
+    expect(await run.exited).toBe(1);
+    expect(run.stderr()).toContain('Error: no-such-dir: no such directory');
+    expect(run.stdout()).toBe('');
+  });
+
+  it('reports a broken package by its file and still rolls out the others', async () => {
+    const cwd = fresh();
+    cpSync(examples, join(cwd, 'examples'), { recursive: true });
+    mkdirSync(join(cwd, 'examples/broken'));
+    writeFileSync(
+      join(cwd, 'examples/broken/manifest.yaml'),
+      'apiVersion: manifests.package-operator.run/v1alpha1\nkind: PackageManifest\nmetadata:\n  name: broken\nspec:\n  phases:\n    - name: main\n',
+    );
+    writeFileSync(
+      join(cwd, 'examples/broken.yaml'),
+      `apiVersion: ${PKO}\nkind: Package\nmetadata:\n  name: broken\n  namespace: demo\nspec:\n  image: packsync.local/broken:latest\n---\nkind: [not, an, object\n`,
+    );
+    const run = up(cwd, ['examples', '--ephemeral', '--wait', '--timeout', '90s']);
+    expect(await run.exited).toBe(1);
+    const out = run.stdout();
+    expect(out).toContain(
+      'error: examples/broken: building package: PackageManifest invalid in manifest.yaml: spec.scopes: Required value',
+    );
+    expect(out).toMatch(/error: examples\/broken\.yaml: document 1: /);
+    expect(out).toContain(
+      'error: examples/broken.yaml (document 0, Package demo/broken): not applied: its package examples/broken failed to build',
+    );
+    for (const name of [
+      'Package demo/webapp',
+      'Package demo/shop',
+      'Package demo/feature-flags',
+      'ClusterPackage podinfo-operator',
+    ]) {
+      expect(out).toContain(`${name}: Available (revision 1)`);
+    }
+    expect(run.stderr()).toMatch(
+      /^Error: 3 problems \(every applied package is Available\): examples\/broken/m,
+    );
+  });
+});
