@@ -1,36 +1,62 @@
 // Benchmark of the revision engine: N ObjectDeployments x 4 objects (ConfigMap, ServiceAccount,
-// Service, Deployment) created at once on the embedded server (in a child process), time until
-// all are Available, API requests, peak RSS of this process (the controllers), then a full
-// resync with no changes (writes must be 0), and `kubectl apply --server-side` of the same
-// objects against the same server for comparison.
+// Service, Deployment) created at once on the embedded server, then a full resync with no changes,
+// then `kubectl apply --server-side` of the same 4N objects (another namespace) against the same
+// server. Three processes: the server (revision-server-child.ts, which times the milestones from
+// its store events and keeps the request log), the manager alone (revision-manager-child.mjs, run
+// from dist/ as `packsync manager` runs, so its peak RSS is the controllers' own) and this driver.
 // Run: npx tsx bench/revision-engine.ts [count]   (prints figures; decides nothing)
-import { execFileSync } from 'node:child_process';
-import { fork, type ChildProcess } from 'node:child_process';
+// Env: BENCH_WORKERS (default 4, as `packsync manager`), BENCH_NO_BUILD=1 (use dist/ as is),
+// BENCH_PROF=<dir> (CPU profiles of the server and the manager).
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { stringify } from 'yaml';
 import { crds } from '../src/apis/index.js';
-import { controllerSetups } from '../src/controllers/index.js';
-import { Manager, type Controller } from '../src/controllers/runtime/index.js';
-import { KubeClient, objectKey, type KubeObject } from '../src/kube/index.js';
-import { kubeconfigYaml, startServer } from '../src/server/index.js';
+import { KubeClient, type KubeObject } from '../src/kube/index.js';
 
 const N = Number(process.argv[2] ?? 1000);
 const PKO = 'package-operator.run/v1alpha1';
+const root = join(import.meta.dirname, '..');
 
-function startChild(): Promise<{ proc: ChildProcess; kubeconfig: string }> {
-  const proc = fork(join(import.meta.dirname, 'server-child.ts'), [''], {
-    execArgv: ['--expose-gc', '--import', 'tsx'],
-  });
-  return new Promise((resolve, reject) => {
-    proc.once('message', (m) => {
-      const ep = m as { url: string; caCert: string | undefined; token: string };
-      resolve({ proc, kubeconfig: kubeconfigYaml(ep.url, ep.token, ep.caCert) });
+if (!process.env.BENCH_NO_BUILD) {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+}
+
+/** A child process answering one message at a time. */
+class Child {
+  private waiting: { resolve: (m: unknown) => void; reject: (e: Error) => void }[] = [];
+  constructor(readonly proc: ChildProcess) {
+    proc.on('message', (m) => this.waiting.shift()?.resolve(m));
+    proc.on('exit', (code) => {
+      for (const w of this.waiting.splice(0)) w.reject(new Error(`child exited with ${code}`));
     });
-    proc.once('exit', (code) => reject(new Error(`server child exited with ${String(code)}`)));
-  });
+  }
+  next<T>(): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ resolve: (m) => resolve(m as T), reject });
+    });
+  }
+  ask<T>(msg: object): Promise<T> {
+    const p = this.next<T>();
+    this.proc.send(msg);
+    return p;
+  }
+}
+
+function procStatus(pid: number | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const line of readFileSync(`/proc/${pid ?? 0}/status`, 'utf8').split('\n')) {
+    const m = /^(Vm\w+):\s+(\d+) kB/.exec(line);
+    if (m) out[m[1]!] = Number(m[2]) * 1024;
+  }
+  return out;
+}
+function cpuSeconds(pid: number | undefined): number {
+  const f = readFileSync(`/proc/${pid ?? 0}/stat`, 'utf8')
+    .split(') ')[1]!
+    .split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 function objects(ns: string, i: number): KubeObject[] {
@@ -74,21 +100,22 @@ async function pool<T>(items: T[], width: number, fn: (t: T) => Promise<unknown>
   );
 }
 
-// BENCH_INPROC=1 runs the server in this process (RSS then includes it).
-const inproc = process.env.BENCH_INPROC ? await startServer() : undefined;
-const { proc, kubeconfig } = inproc
-  ? { proc: undefined, kubeconfig: inproc.kubeconfig }
-  : await startChild();
-const requests = { total: 0, writes: 0 };
-const byStatus = new Map<string, number>();
-const client = await KubeClient.fromKubeConfigString(kubeconfig, {
-  onResponse: (method, status) => {
-    const k = `${method} ${status}`;
-    byStatus.set(k, (byStatus.get(k) ?? 0) + 1);
-    requests.total++;
-    if (method !== 'GET') requests.writes++;
-  },
-});
+// BENCH_PROF=<dir> writes CPU profiles of both children there.
+const prof = (name: string) =>
+  process.env.BENCH_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.BENCH_PROF, name)}`]
+    : [];
+const tmp = mkdtempSync(join(tmpdir(), 'packsync-bench-'));
+const server = new Child(
+  fork(join(import.meta.dirname, 'revision-server-child.ts'), [], {
+    execArgv: ['--import', 'tsx', ...prof('server')],
+  }),
+);
+const { kubeconfig } = await server.next<{ kubeconfig: string }>();
+const kubeconfigPath = join(tmp, 'kubeconfig');
+writeFileSync(kubeconfigPath, kubeconfig);
+
+const client = await KubeClient.fromKubeConfigString(kubeconfig, { userAgent: 'bench' });
 for (const crd of crds()) await client.create(crd as unknown as KubeObject);
 for (;;) {
   if ((await client.mapper.tryMapping(PKO, 'ClusterObjectDeployment')) !== undefined) break;
@@ -97,45 +124,21 @@ for (;;) {
 for (const ns of ['bench', 'kubectl'])
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
 
-const logged = new Map<string, number>();
-const count = (level: string) => (obj: object, msg?: string) => {
-  const k = `${level}: ${msg ?? ''} ${JSON.stringify((obj as { err?: unknown }).err ?? '').slice(0, 80)}`;
-  logged.set(k, (logged.get(k) ?? 0) + 1);
-};
-const logger = {
-  debug: count('debug'),
-  info: () => undefined,
-  warn: count('warn'),
-  error: count('error'),
-};
-const mgr = new Manager({ client, logger });
-const controllers: Controller[] = [];
-for (const s of controllerSetups) {
-  const c = await s.setup(mgr, { workers: Number(process.env.BENCH_WORKERS ?? 4) });
-  controllers.push(c);
-  mgr.add(c);
-}
-await mgr.start();
+const workers = process.env.BENCH_WORKERS ?? '4';
+const manager = new Child(
+  fork(join(import.meta.dirname, 'revision-manager-child.mjs'), [kubeconfigPath, workers], {
+    execArgv: ['--expose-gc', ...prof('manager')],
+  }),
+);
+const started = await manager.next<{ memory: { rss: number } }>();
 
-let peakRss = process.memoryUsage().rss;
-const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-}, 50);
-
-const lag = monitorEventLoopDelay({ resolution: 10 });
-lag.enable();
-const t0 = performance.now();
-const depth = setInterval(() => {
-  if (process.env.BENCH_TRACE)
-    console.log(
-      `${((performance.now() - t0) / 1000).toFixed(1)}s ` +
-        controllers
-          .map((c) => `${c.name}:${c.queue.length}/${c.queue.inProcess}/${c.queue.delayed}`)
-          .join(' ') +
-        ` req=${requests.total}`,
-    );
-}, 1000);
-const before = { ...requests };
+type Log = { byAgent: Record<string, Record<string, number>>; last: Record<string, string> };
+const mark = async () => (await server.ask<{ mark: number }>({ op: 'mark' })).mark;
+await server.ask({ op: 'expect', ns: 'bench', n: N });
+const serverCpu0 = cpuSeconds(server.proc.pid);
+const managerCpu0 = cpuSeconds(manager.proc.pid);
+const fromRollout = await mark();
+const t0 = Date.now();
 await pool([...Array(N).keys()], 32, (i) =>
   client.create({
     apiVersion: PKO,
@@ -152,129 +155,116 @@ await pool([...Array(N).keys()], 32, (i) =>
     },
   }),
 );
-const created = performance.now();
-const milestones = new Map<string, number>();
-for (;;) {
-  const sets = await client.list(PKO, 'ObjectSet', { namespace: 'bench' });
-  const avail = sets.items.filter((o) =>
-    (
-      (o.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ??
-      []
-    ).some((c) => c.type === 'Available' && c.status === 'True'),
-  ).length;
-  if (sets.items.length === N && !milestones.has('sets'))
-    milestones.set('sets', performance.now() - t0);
-  if (avail === N && !milestones.has('setsAvailable'))
-    milestones.set('setsAvailable', performance.now() - t0);
-  const list = await client.list(PKO, 'ObjectDeployment', { namespace: 'bench' });
-  const ready = list.items.filter((o) =>
-    (
-      (o.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ??
-      []
-    ).some((c) => c.type === 'Available' && c.status === 'True'),
-  ).length;
-  if (ready === N) break;
-  await new Promise((r) => setTimeout(r, 200));
+const created = Date.now() - t0;
+let at: Record<string, number> = {};
+const deadline = Date.now() + 600_000;
+while (at.allAvailable === undefined && Date.now() < deadline) {
+  await new Promise((r) => setTimeout(r, 100));
+  at = (await server.ask<{ at: Record<string, number> }>({ op: 'milestones' })).at;
 }
-const allAvailable = performance.now();
-clearInterval(depth);
-const cpuSeconds = (pid: number | undefined): number => {
-  const f = readFileSync(`/proc/${pid ?? 0}/stat`, 'utf8')
-    .split(') ')[1]!
-    .split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
+const cpu = {
+  server: cpuSeconds(server.proc.pid) - serverCpu0,
+  manager: cpuSeconds(manager.proc.pid) - managerCpu0,
 };
-let serverCpu: string;
-try {
-  serverCpu = proc ? `${cpuSeconds(proc.pid).toFixed(1)} s` : 'in process';
-} catch {
-  serverCpu = 'unknown';
+// Until the manager's queues are idle (status writes after Available included).
+for (let quiet = 0; quiet < 5;) {
+  const st = await manager.ask<{ busy: boolean }>({ op: 'state' });
+  quiet = st.busy ? 0 : quiet + 1;
+  await new Promise((r) => setTimeout(r, 100));
 }
-const ownCpu = process.cpuUsage();
-const rollout = { total: requests.total - before.total, writes: requests.writes - before.writes };
+const rolloutLog = await server.ask<Log>({ op: 'log', from: fromRollout });
 
-// Let the queues drain, then a full resync of every object of every controller.
-const idle = async () => {
-  let quiet = 0;
-  while (quiet < 5) {
-    const busy = controllers.some((c) => c.queue.length > 0 || c.queue.inProcess > 0);
-    quiet = busy ? 0 : quiet + 1;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
-await idle();
-const beforeResync = { ...requests };
-const tr = performance.now();
-for (const c of controllers) {
-  const list = await client.list(PKO, c.name);
-  for (const o of list.items) c.enqueue(objectKey(o));
-}
-await idle();
-const resyncMs = performance.now() - tr;
-const resync = {
-  total: requests.total - beforeResync.total,
-  writes: requests.writes - beforeResync.writes,
-};
-clearInterval(sampler);
+const fromResync = await mark();
+const tr = Date.now();
+await manager.ask({ op: 'resync' });
+const resyncMs = Date.now() - tr;
+const resyncLog = await server.ask<Log>({ op: 'log', from: fromResync });
+
+const mem = procStatus(manager.proc.pid);
+type Mem = { rss: number; heapTotal: number; heapUsed: number; external: number };
+const state = await manager.ask<{ logged: [string, number][]; peak: Mem }>({ op: 'state' });
+const afterGc = await manager.ask<{ memory: Mem; spaces: [string, number, number][] }>({
+  op: 'gc',
+});
+await manager.ask({ op: 'stop' }).catch(() => undefined);
 
 // kubectl apply --server-side of the same objects (another namespace) against the same server.
-const dir = mkdtempSync(join(tmpdir(), 'packsync-bench-'));
 let kubectlMs: number | undefined;
+let kubectlLog: Log | undefined;
 try {
-  writeFileSync(join(dir, 'kubeconfig'), kubeconfig);
   const docs = [...Array(N).keys()].flatMap((i) => objects('kubectl', i));
-  writeFileSync(join(dir, 'objects.yaml'), docs.map((d) => stringify(d)).join('---\n'));
-  const tk = performance.now();
+  writeFileSync(join(tmp, 'objects.yaml'), docs.map((d) => stringify(d)).join('---\n'));
+  const fromKubectl = await mark();
+  const tk = Date.now();
   execFileSync(
     'kubectl',
-    [
-      '--kubeconfig',
-      join(dir, 'kubeconfig'),
-      'apply',
-      '--server-side',
-      '-f',
-      join(dir, 'objects.yaml'),
-    ],
-    {
-      stdio: 'ignore',
-      maxBuffer: 64 * 1024 * 1024,
-    },
+    ['--kubeconfig', kubeconfigPath, 'apply', '--server-side', '-f', join(tmp, 'objects.yaml')],
+    { stdio: 'ignore', maxBuffer: 64 * 1024 * 1024 },
   );
-  kubectlMs = performance.now() - tk;
+  kubectlMs = Date.now() - tk;
+  kubectlLog = await server.ask<Log>({ op: 'log', from: fromKubectl });
 } catch (err) {
   console.log(`kubectl apply skipped: ${(err as Error).message.split('\n')[0]}`);
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true });
 }
 
-const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-console.log(`ObjectDeployments:             ${N} x 4 objects`);
-console.log(`creating the deployments:      ${s(created - t0)}`);
-console.log(`until all Available:           ${s(allAvailable - t0)}`);
+const s = (ms: number | undefined) => (ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
+const mb = (b: number | undefined) => `${((b ?? 0) / 1024 / 1024).toFixed(0)} MB`;
+const total = (t: Record<string, number> = {}) => Object.values(t).reduce((a, b) => a + b, 0);
+const writes = (t: Record<string, number> = {}) =>
+  Object.entries(t)
+    .filter(([k]) => !k.startsWith('GET ') && !k.includes('(dry-run)'))
+    .reduce((a, [, v]) => a + v, 0);
+const table = (t: Record<string, number> = {}) =>
+  Object.entries(t)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `    ${String(v).padStart(6)}  ${k}`)
+    .join('\n');
+const mgrReq = rolloutLog.byAgent.packsync ?? {};
+const applied = at.objectsApplied === undefined ? undefined : at.objectsApplied - t0;
+const available = at.allAvailable === undefined ? undefined : at.allAvailable - t0;
+
+console.log(`ObjectDeployments:               ${N} x 4 objects, manager workers ${workers}`);
+console.log(`creating the deployments:        ${s(created)}`);
+console.log(`until all ${4 * N} objects applied:  ${s(applied)}`);
+console.log(`until all ObjectSets Available:  ${s(at.setsAvailable && at.setsAvailable - t0)}`);
+console.log(`until all Available:             ${s(available)}`);
 console.log(
-  `API requests during rollout:   ${rollout.total} (${rollout.writes} writes, incl. status and the ${N} creates)`,
+  `CPU until Available:             server ${cpu.server.toFixed(1)} s, manager ${cpu.manager.toFixed(1)} s`,
 );
 console.log(
-  `CPU until Available:           server ${serverCpu}, controllers ${((ownCpu.user + ownCpu.system) / 1e6).toFixed(1)} s`,
+  `manager RSS:                     peak ${mb(mem.VmHWM)} (idle after start ${mb(started.memory.rss)}, ` +
+    `after resync ${mb(mem.VmRSS)}, after gc ${mb(afterGc.memory.rss)}, heap after gc ${mb(afterGc.memory.heapUsed)})`,
 );
 console.log(
-  `event loop delay:              p50 ${(lag.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms, max ${(lag.max / 1e6).toFixed(0)} ms`,
+  `manager memory peaks (sampled): heap total ${mb(state.peak.heapTotal)}, heap used ${mb(state.peak.heapUsed)}, ` +
+    `external ${mb(state.peak.external)}; V8 spaces after gc (MB size/used): ` +
+    afterGc.spaces
+      .map(([n, size, used]) => `${n.replace('_space', '')} ${size}/${used}`)
+      .join(', '),
 );
-console.log(`peak RSS (controllers + test): ${(peakRss / 1024 / 1024).toFixed(0)} MB`);
 console.log(
-  `full resync:                   ${s(resyncMs)}, ${resync.total} requests, ${resync.writes} writes`,
+  `manager requests, rollout:       ${total(mgrReq)} (${writes(mgrReq)} writes), by kind:\n${table(mgrReq)}`,
+);
+console.log(
+  `full resync:                     ${s(resyncMs)}, ${total(resyncLog.byAgent.packsync)} requests, ` +
+    `${writes(resyncLog.byAgent.packsync)} writes`,
 );
 if (kubectlMs !== undefined) {
-  console.log(`kubectl apply --server-side:   ${s(kubectlMs)} for ${N * 4} objects`);
+  const k = kubectlLog?.byAgent.kubectl ?? {};
   console.log(
-    `ratio (packsync all Available / kubectl apply): ${((allAvailable - t0) / kubectlMs).toFixed(2)}`,
+    `kubectl apply --server-side:     ${s(kubectlMs)} for ${4 * N} objects, ${total(k)} requests`,
   );
+  if (applied !== undefined)
+    console.log(
+      `ratio packsync/kubectl, apply:     ${(applied / kubectlMs).toFixed(2)} (deployments created -> all ${4 * N} objects applied)`,
+    );
+  if (available !== undefined)
+    console.log(
+      `ratio packsync/kubectl, Available: ${(available / kubectlMs).toFixed(2)} (deployments created -> all Available)`,
+    );
 }
-
-for (const [k, v] of logged) console.log(`log x${v}: ${k}`);
-console.log(`milestones: ${[...milestones].map(([k, v]) => `${k} ${s(v)}`).join(', ')}`);
-console.log(`responses: ${[...byStatus].map(([k, v]) => `${k}: ${v}`).join(', ')}`);
-await mgr.stop(2_000);
+for (const [k, v] of state.logged) console.log(`manager log x${v}: ${k}`);
 client.close();
-if (proc) proc.send('stop');
-await inproc?.stop();
+server.proc.send({ op: 'stop' });

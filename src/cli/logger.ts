@@ -6,22 +6,34 @@ export type { Logger };
 export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
-/** Paths redacted from every log line, wherever they appear. */
-const redactPaths = [
+/** Keys whose values are secrets, wherever they appear (up to three levels deep). */
+const secretKeys = [
   'password',
   'token',
   'secret',
-  '*.password',
-  '*.token',
-  '*.secret',
-  '*.authorization',
-  '*.Authorization',
-  'headers.authorization',
+  'authorization',
+  'Authorization',
+  'bearerToken',
+  'accessToken',
+  'refreshToken',
+  'identitytoken',
+  'registrytoken',
+  // docker config.json credentials: {"auths": {"host": {"auth": "<base64 user:pass>"}}}
+  'auth',
+  'auths',
+  '[".dockerconfigjson"]',
+  '[".dockercfg"]',
+  '["client-key-data"]',
+  // Secret (and ConfigMap) payloads
   'data',
-  '*.data',
   'stringData',
-  '*.stringData',
 ];
+
+/** Paths redacted from every log line: each key at the top and one or two levels down. */
+export const redactPaths: readonly string[] = secretKeys.flatMap((k) => {
+  const tail = k.startsWith('[') ? k : `.${k}`;
+  return [k, `*${tail}`, `*.*${tail}`];
+});
 
 /** The root logger. Created once in main and passed down; libraries never create their own. */
 export function createRootLogger(level: LogLevel, destination: Writable): Logger {
@@ -29,7 +41,7 @@ export function createRootLogger(level: LogLevel, destination: Writable): Logger
     {
       level,
       base: undefined,
-      redact: { paths: redactPaths, censor: '[redacted]' },
+      redact: { paths: [...redactPaths], censor: '[redacted]' },
     },
     destination,
   );

@@ -8,7 +8,7 @@
  * is not at any branch or tag tip. Fetches of one repository are serialised in this process.
  */
 import * as fs from 'node:fs';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -19,7 +19,7 @@ import { errorMessage } from '../errors.js';
 import { GitSourceError, type GitSourceErrorReason } from './errors.js';
 import { GitHttp } from './http.js';
 import { chooseRef, describeRef, highestSemverTag } from './refs.js';
-import { readTreeFiles } from './tree.js';
+import { readTreeFiles, type TreeMemo } from './tree.js';
 import { cacheKey, parseRepoLocation, redactText, splitUrlCredentials } from './url.js';
 
 export interface GitCredentials {
@@ -56,7 +56,10 @@ export interface CommitInfo {
 
 export interface CheckoutResult {
   commit: CommitInfo;
-  /** File contents by path relative to the checked-out folder, `/`-separated. */
+  /**
+   * File contents by path relative to the checked-out folder, `/`-separated. The buffers of files
+   * in unchanged subtrees are shared with earlier results: treat them as read-only.
+   */
   files: Map<string, Uint8Array>;
 }
 
@@ -111,6 +114,8 @@ const silent: GitLogger = { debug: () => undefined, info: () => undefined, warn:
 /** Local ref recording the last fetched commit: it is the `have` of the next fetch. */
 const haveRef = 'refs/packsync/last';
 const shaPattern = /^[0-9a-f]{40}$/;
+/** (repository, path) pairs whose last tree read is kept for the next one. */
+const maxMemos = 32;
 
 function basic(user: string, pass: string): string {
   return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
@@ -165,6 +170,8 @@ export class GitSource {
   private readonly log: GitLogger;
   private readonly counters: GitSourceStats = { resolves: 0, fetches: 0, bytesFetched: 0 };
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** Subtrees of the last read of each (repository, path), reused when unchanged; LRU order. */
+  private readonly memos = new Map<string, TreeMemo['next']>();
   /** Tips of each repository's last advertisement: a sha there can be fetched shallowly by itself. */
   private readonly tips = new Map<string, Set<string>>();
 
@@ -223,17 +230,38 @@ export class GitSource {
     const where = this.locate(repo);
     const what = `checking out ${path || '.'} at ${sha.slice(0, 12)} of ${where.display}`;
     return this.guard(where.display, what, opts.signal, async (signal) => {
-      let gitdir: string;
       let full = sha;
       if (where.kind === 'local') {
-        gitdir = await this.localGitdir(where);
+        const gitdir = await this.localGitdir(where);
         full = await this.expandLocal(gitdir, sha, where.display, what);
-      } else {
-        gitdir = await this.withLock(where.url, () => this.ensureCommit(where, sha, signal));
-        if (!shaPattern.test(sha)) full = await git.expandOid({ fs, gitdir, oid: sha });
+        return this.readCheckout(gitdir, full, path, where.display, what);
       }
-      return this.readCheckout(gitdir, full, path, where.display, what);
+      const attempt = async (): Promise<CheckoutResult> => {
+        const dir = await this.withLock(where.url, () => this.ensureCommit(where, sha, signal));
+        if (!shaPattern.test(sha)) full = await git.expandOid({ fs, gitdir: dir, oid: sha });
+        return this.readCheckout(dir, full, path, where.display, what);
+      };
+      try {
+        return await attempt();
+      } catch (err) {
+        if (err instanceof GitSourceError || signal.aborted) throw err;
+        // Not a network or user problem: a cache damaged e.g. by a process killed mid-write.
+        // Start that repository's cache afresh, once.
+        this.log.warn(
+          { url: where.display, err: redactText(errorMessage(err)) },
+          'git cache unreadable, fetching again',
+        );
+        await this.withLock(where.url, () => this.dropCache(where));
+        return await attempt();
+      }
     });
+  }
+
+  private async dropCache(where: Remote): Promise<void> {
+    const key = cacheKey(where.url);
+    for (const dir of [key, `${key}-full`]) {
+      await rm(join(this.cacheDir, dir), { recursive: true, force: true });
+    }
   }
 
   // --- locations -------------------------------------------------------------------------------
@@ -380,13 +408,19 @@ export class GitSource {
     });
   }
 
+  /** Whether the cache repository has the commit; throws when the repository is unreadable. */
   private async hasCommit(gitdir: string, sha: string): Promise<boolean> {
+    if (!(await stat(join(gitdir, 'objects')).catch(() => undefined))) return false;
     try {
       const oid = shaPattern.test(sha) ? sha : await git.expandOid({ fs, gitdir, oid: sha });
       await git.readCommit({ fs, gitdir, oid });
       return true;
-    } catch {
-      return false;
+    } catch (err) {
+      const code = errCode(err);
+      if (code === 'NotFoundError' || code === 'AmbiguousError' || code === 'ObjectTypeError') {
+        return false;
+      }
+      throw err;
     }
   }
 
@@ -396,6 +430,21 @@ export class GitSource {
    * commit); any other commit is looked up in a whole-history copy.
    */
   private async ensureCommit(where: Remote, sha: string, signal: AbortSignal): Promise<string> {
+    const started = Date.now();
+    const bytesBefore = this.counters.bytesFetched;
+    const done = (dir: string, kind: string): string => {
+      this.log.info(
+        {
+          url: where.display,
+          sha,
+          kind,
+          bytes: this.counters.bytesFetched - bytesBefore,
+          ms: Date.now() - started,
+        },
+        'fetched commit',
+      );
+      return dir;
+    };
     const key = cacheKey(where.url);
     const shallowDir = join(this.cacheDir, key);
     const fullDir = join(this.cacheDir, `${key}-full`);
@@ -418,7 +467,7 @@ export class GitSource {
         }
         if (await this.hasCommit(shallowDir, sha)) {
           await git.writeRef({ fs, gitdir: shallowDir, ref: haveRef, value: sha, force: true });
-          return shallowDir;
+          return done(shallowDir, 'shallow');
         }
       } catch (err) {
         // A server that refuses a want that is not (any longer) a tip: fall back to history.
@@ -435,7 +484,7 @@ export class GitSource {
     await this.retrying(where, what, signal, (http) =>
       git.fetch({ fs, http, gitdir: fullDir, url: where.url, remote: 'origin', tags: true }),
     );
-    if (await this.hasCommit(fullDir, sha)) return fullDir;
+    if (await this.hasCommit(fullDir, sha)) return done(fullDir, 'history');
     throw new GitSourceError(
       'RefNotFound',
       where.display,
@@ -451,20 +500,30 @@ export class GitSource {
     signal: AbortSignal,
     what: string,
   ): Promise<void> {
-    await this.retrying(where, what, signal, (http) =>
-      git.fetch({
-        fs,
-        http,
-        gitdir,
-        url: where.url,
-        remote: 'origin',
-        ref: have,
-        remoteRef: sha,
-        singleBranch: true,
-        depth: 1,
-        tags: false,
-      }),
-    );
+    // isomorphic-git records the new shallow boundary before the pack arrives; a fetch that fails
+    // after that would leave a boundary naming a commit we do not have. Put the old one back.
+    const shallowFile = join(gitdir, 'shallow');
+    const before = await readFile(shallowFile).catch(() => undefined);
+    await this.retrying(where, what, signal, async (http) => {
+      try {
+        return await git.fetch({
+          fs,
+          http,
+          gitdir,
+          url: where.url,
+          remote: 'origin',
+          ref: have,
+          remoteRef: sha,
+          singleBranch: true,
+          depth: 1,
+          tags: false,
+        });
+      } catch (err) {
+        if (before) await writeFile(shallowFile, before);
+        else await unlink(shallowFile).catch(() => undefined);
+        throw err;
+      }
+    });
   }
 
   private async readCheckout(
@@ -492,7 +551,27 @@ export class GitSource {
         cause: err,
       });
     }
-    const tree = await readTreeFiles({ gitdir, commit: sha, path, maxBytes: this.maxBytes, cache });
+    const memoKey = `${gitdir}\0${path}`;
+    const memo: TreeMemo = {
+      prev: this.memos.get(memoKey) ?? new Map<string, never>(),
+      next: new Map(),
+    };
+    const tree = await readTreeFiles({
+      gitdir,
+      commit: sha,
+      path,
+      maxBytes: this.maxBytes,
+      cache,
+      memo,
+    });
+    this.memos.delete(memoKey);
+    if (tree.ok) {
+      this.memos.set(memoKey, memo.next);
+      for (const key of this.memos.keys()) {
+        if (this.memos.size <= maxMemos) break;
+        this.memos.delete(key);
+      }
+    }
     if (!tree.ok) {
       const reason: GitSourceErrorReason =
         tree.problem === 'TooLarge' ? 'TooLarge' : 'PathNotFound';

@@ -1,4 +1,5 @@
 import type { KubeClient } from './client.js';
+import { cloneJson } from './clone.js';
 import { gvkKey, gvkOf } from './gvk.js';
 import {
   Informer,
@@ -123,7 +124,7 @@ export class InformerCache implements KubeReader {
     if (inf === undefined || !inf.hasSynced) return this.client.get(ref);
     // A copy: like the client's answers, the caller owns what it gets (the store stays intact).
     const obj = inf.get(ref.namespace, ref.name);
-    return obj === undefined ? undefined : structuredClone(obj);
+    return obj === undefined ? undefined : cloneJson(obj);
   }
 
   async list(apiVersion: string, kind: string, opts: ListOptions = {}): Promise<ObjectList> {
@@ -134,7 +135,7 @@ export class InformerCache implements KubeReader {
     return {
       items: inf
         .list({ namespace: opts.namespace, labelSelector: opts.labelSelector })
-        .map((o) => structuredClone(o)),
+        .map((o) => cloneJson(o)),
       resourceVersion: inf.health().resourceVersion ?? '',
     };
   }

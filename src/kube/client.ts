@@ -1,11 +1,18 @@
 import type * as http from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError } from './errors.js';
 import { RestMapper, resourcePath, type ApiResourceList } from './rest-mapper.js';
-import { errorFromResponse, transportFromKubeConfig, type Transport } from './transport.js';
+import {
+  credentialsFromFile,
+  credentialsFromKubeConfig,
+  credentialsFromYaml,
+  type Credentials,
+} from './kubeconfig.js';
+import { errorFromResponse, transportFromCredentials, type Transport } from './transport.js';
 import type {
   ApplyOptions,
+  ApplyResult,
   DeleteOptions,
   KubeObject,
   KubeReader,
@@ -55,8 +62,8 @@ const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
 
 /**
  * KubeReader and KubeWriter over the REST API with raw JSON bodies. client-node's KubeConfig is
- * used for loading kubeconfigs and credentials only; its typed serializer (which drops unknown
- * fields) is never involved.
+ * used only for kubeconfigs the light loader (kubeconfig.ts) does not read; its typed serializer
+ * (which drops unknown fields) is never involved.
  */
 export class KubeClient implements KubeReader, KubeWriter {
   readonly mapper: RestMapper;
@@ -72,8 +79,13 @@ export class KubeClient implements KubeReader, KubeWriter {
     });
   }
 
+  /** From client-node's KubeConfig (callers that already have one). */
   static async fromKubeConfig(kc: KubeConfig, opts: KubeClientOptions = {}): Promise<KubeClient> {
-    const t = await transportFromKubeConfig(kc, {
+    return KubeClient.fromCredentials(await credentialsFromKubeConfig(kc), opts);
+  }
+
+  static fromCredentials(creds: Credentials, opts: KubeClientOptions = {}): KubeClient {
+    const t = transportFromCredentials(creds, {
       userAgent: opts.userAgent,
       onResponse: opts.onResponse,
       requestTimeoutMs: opts.requestTimeoutMs,
@@ -82,18 +94,19 @@ export class KubeClient implements KubeReader, KubeWriter {
   }
 
   /** From kubeconfig YAML text. */
-  static fromKubeConfigString(yaml: string, opts: KubeClientOptions = {}): Promise<KubeClient> {
-    const kc = new KubeConfig();
-    kc.loadFromString(yaml);
-    return KubeClient.fromKubeConfig(kc, opts);
+  static async fromKubeConfigString(
+    yaml: string,
+    opts: KubeClientOptions = {},
+  ): Promise<KubeClient> {
+    return KubeClient.fromCredentials(await credentialsFromYaml(yaml), opts);
   }
 
   /** From a kubeconfig file, or the default lookup ($KUBECONFIG, ~/.kube/config, in-cluster). */
-  static fromKubeConfigFile(path?: string, opts: KubeClientOptions = {}): Promise<KubeClient> {
-    const kc = new KubeConfig();
-    if (path === undefined) kc.loadFromDefault();
-    else kc.loadFromFile(path);
-    return KubeClient.fromKubeConfig(kc, opts);
+  static async fromKubeConfigFile(
+    path?: string,
+    opts: KubeClientOptions = {},
+  ): Promise<KubeClient> {
+    return KubeClient.fromCredentials(await credentialsFromFile(path), opts);
   }
 
   get server(): string {
@@ -119,15 +132,7 @@ export class KubeClient implements KubeReader, KubeWriter {
     if (res.status < 200 || res.status >= 300) {
       throw errorFromResponse(method, path, res.status, res.body, res.headers);
     }
-    if (res.body.length === 0) return undefined as T;
-    try {
-      return JSON.parse(res.body.toString('utf8')) as T;
-    } catch (err) {
-      throw new KubeApiError(`${method} ${path}: decoding response: ${String(err)}`, {
-        status: res.status,
-        cause: err,
-      });
-    }
+    return decodeJson<T>(method, path, res.status, res.body);
   }
 
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
@@ -187,11 +192,26 @@ export class KubeClient implements KubeReader, KubeWriter {
   }
 
   async apply(obj: KubeObject, opts: ApplyOptions = {}): Promise<KubeObject> {
+    return (await this.applyWithResult(obj, opts)).object;
+  }
+
+  async applyWithResult(obj: KubeObject, opts: ApplyOptions = {}): Promise<ApplyResult> {
     const m = await this.mapper.mapping(obj.apiVersion, obj.kind);
     const name = requireName(obj);
     const path = resourcePath(m, obj.metadata.namespace, name, opts.subresource);
     const query = { ...this.writeQuery(opts), force: opts.force === true ? 'true' : undefined };
-    return this.write('PATCH', path, obj, query, 'application/apply-patch+yaml', obj);
+    const res = await this.transport.request({
+      method: 'PATCH',
+      path,
+      query,
+      body: obj,
+      contentType: 'application/apply-patch+yaml',
+    });
+    if (res.status < 200 || res.status >= 300) {
+      throw errorFromResponse('PATCH', path, res.status, res.body, res.headers);
+    }
+    const out = decodeJson<KubeObject>('PATCH', path, res.status, res.body);
+    return { object: withTypeMeta(out, obj), created: res.status === 201 };
   }
 
   async patch(
@@ -318,6 +338,18 @@ export class KubeClient implements KubeReader, KubeWriter {
       throw errorFromResponse('GET', path, res.status, res.body, res.headers);
     }
     return JSON.parse(res.body.toString('utf8')) as ApiResourceList;
+  }
+}
+
+function decodeJson<T>(method: string, path: string, status: number, body: Buffer): T {
+  if (body.length === 0) return undefined as T;
+  try {
+    return JSON.parse(body.toString('utf8')) as T;
+  } catch (err) {
+    throw new KubeApiError(`${method} ${path}: decoding response: ${String(err)}`, {
+      status,
+      cause: err,
+    });
   }
 }
 

@@ -5,11 +5,12 @@
  *   RestMapper discovery) -> informers (list + watch per GVK, shared by users)
  *   -> event handlers -> workqueue keys (src/controllers/runtime).
  *
- * Everything speaks plain JSON objects; client-node is used for kubeconfig loading and
- * credentials only.
+ * Everything speaks plain JSON objects; client-node is loaded only for kubeconfigs with auth
+ * plugins (kubeconfig.ts reads the common ones itself).
  */
 export type {
   ApplyOptions,
+  ApplyResult,
   DeleteOptions,
   EventRecorder,
   EventType,
@@ -44,6 +45,8 @@ export {
 export { apiVersionOf, gvkKey, gvkOf, objectKey, parseApiVersion, refOf, splitKey } from './gvk.js';
 export { KubeClient, DEFAULT_FIELD_MANAGER } from './client.js';
 export type { KubeClientOptions, WatchEvent, WatchQuery } from './client.js';
+export { credentialsFromFile, credentialsFromYaml } from './kubeconfig.js';
+export type { Credentials } from './kubeconfig.js';
 export { RestMapper, resourcePath } from './rest-mapper.js';
 export { Informer, silentLogger } from './informer.js';
 export type {

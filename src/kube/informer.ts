@@ -51,6 +51,12 @@ export interface InformerOptions {
   backoffMaxMs?: number | undefined;
   /** Page size of the initial list and of relists (default 500). */
   listPageSize?: number | undefined;
+  /**
+   * Keep `metadata.managedFields` in the store (default false: they are dropped on the way in,
+   * as controller-runtime users do with a transform; nothing reads them from a cache and they
+   * are often the larger part of an object).
+   */
+  keepManagedFields?: boolean | undefined;
   logger?: RuntimeLogger | undefined;
 }
 
@@ -91,6 +97,9 @@ export class Informer {
   readonly namespace: string | undefined;
   readonly labelSelector: string | undefined;
   private readonly store = new Map<string, KubeObject>();
+  /** label key -> value -> store keys; built for a key the first time a list selects on it. */
+  private readonly labelIndex = new Map<string, Map<string, Set<string>>>();
+  private readonly keepManagedFields: boolean;
   private readonly handlers = new Set<InformerHandler>();
   private readonly backoff: Backoff;
   private readonly log: RuntimeLogger;
@@ -125,6 +134,7 @@ export class Informer {
     this.watchTimeoutSeconds = opts.watchTimeoutSeconds ?? 300;
     this.idleTimeoutMs = opts.idleTimeoutMs ?? (this.watchTimeoutSeconds + 30) * 1000;
     this.pageSize = opts.listPageSize ?? 500;
+    this.keepManagedFields = opts.keepManagedFields === true;
   }
 
   /** Starts listing and watching in the background (idempotent). */
@@ -213,12 +223,48 @@ export class Informer {
   ): KubeObject[] {
     const reqs = filter.labelSelector ? parseLabelSelector(filter.labelSelector) : undefined;
     const out: KubeObject[] = [];
-    for (const obj of this.store.values()) {
+    // An equality requirement narrows the scan to the objects carrying that label value.
+    const eq = reqs?.find((r) => r.op === 'in' && r.values.length === 1);
+    let candidates: Iterable<KubeObject> = this.store.values();
+    if (eq !== undefined && eq.op === 'in') {
+      const keys = this.indexFor(eq.key).get(eq.values[0] ?? '') ?? new Set<string>();
+      candidates = [...keys].flatMap((k) => this.store.get(k) ?? []);
+    }
+    for (const obj of candidates) {
       if (filter.namespace !== undefined && obj.metadata.namespace !== filter.namespace) continue;
       if (reqs && !matchesLabels(reqs, obj.metadata.labels)) continue;
       out.push(obj);
     }
     return out;
+  }
+
+  private indexFor(label: string): Map<string, Set<string>> {
+    let idx = this.labelIndex.get(label);
+    if (idx === undefined) {
+      idx = new Map();
+      this.labelIndex.set(label, idx);
+      for (const [key, obj] of this.store) indexAdd(idx, label, key, obj);
+    }
+    return idx;
+  }
+
+  /** Puts an object in the store (and the label indexes); returns the previous one. */
+  private put(key: string, obj: KubeObject): KubeObject | undefined {
+    if (!this.keepManagedFields) delete obj.metadata.managedFields;
+    const old = this.store.get(key);
+    this.store.set(key, obj);
+    for (const [label, idx] of this.labelIndex) {
+      if (old !== undefined) indexRemove(idx, label, key, old);
+      indexAdd(idx, label, key, obj);
+    }
+    return old;
+  }
+
+  private remove(key: string): void {
+    const old = this.store.get(key);
+    if (old === undefined) return;
+    this.store.delete(key);
+    for (const [label, idx] of this.labelIndex) indexRemove(idx, label, key, old);
   }
 
   get size(): number {
@@ -300,8 +346,7 @@ export class Informer {
     for (const obj of list.items) {
       const key = objectKey(obj);
       seen.add(key);
-      const old = this.store.get(key);
-      this.store.set(key, obj);
+      const old = this.put(key, obj);
       if (old === undefined) this.emit({ type: 'add', object: obj });
       else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) {
         this.emit({ type: 'update', object: obj, old });
@@ -309,7 +354,7 @@ export class Informer {
     }
     for (const [key, old] of [...this.store]) {
       if (!seen.has(key)) {
-        this.store.delete(key);
+        this.remove(key);
         this.emit({ type: 'delete', object: old });
       }
     }
@@ -373,12 +418,11 @@ export class Informer {
         if (rv !== undefined) this.rv = rv;
         if (ev.type === 'BOOKMARK') continue;
         const key = objectKey(ev.object);
-        const old = this.store.get(key);
         if (ev.type === 'DELETED') {
-          this.store.delete(key);
+          this.remove(key);
           this.emit({ type: 'delete', object: ev.object });
         } else {
-          this.store.set(key, ev.object);
+          const old = this.put(key, ev.object);
           if (old === undefined) this.emit({ type: 'add', object: ev.object });
           else this.emit({ type: 'update', object: ev.object, old });
         }
@@ -409,4 +453,33 @@ export class Informer {
       this.log.error({ err, kind: this.kind }, 'informer event handler failed');
     }
   }
+}
+
+function indexAdd(
+  idx: Map<string, Set<string>>,
+  label: string,
+  key: string,
+  obj: KubeObject,
+): void {
+  const v = obj.metadata.labels?.[label];
+  if (v === undefined) return;
+  let keys = idx.get(v);
+  if (keys === undefined) {
+    keys = new Set();
+    idx.set(v, keys);
+  }
+  keys.add(key);
+}
+
+function indexRemove(
+  idx: Map<string, Set<string>>,
+  label: string,
+  key: string,
+  obj: KubeObject,
+): void {
+  const v = obj.metadata.labels?.[label];
+  if (v === undefined) return;
+  const keys = idx.get(v);
+  keys?.delete(key);
+  if (keys?.size === 0) idx.delete(v);
 }

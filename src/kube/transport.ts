@@ -1,12 +1,12 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError } from './errors.js';
+import type { Credentials } from './kubeconfig.js';
 import type { StatusDetails } from './types.js';
 
 /**
- * HTTP(S) to one API server with the credentials of a kubeconfig. client-node's KubeConfig only
- * supplies TLS material and auth headers; requests and responses are raw JSON bytes.
+ * HTTP(S) to one API server with the credentials of a kubeconfig (kubeconfig.ts supplies TLS
+ * material and auth headers); requests and responses are raw JSON bytes.
  */
 export interface Transport {
   readonly server: string;
@@ -38,36 +38,29 @@ export interface RequestCounter {
 
 const AUTH_CACHE_MS = 30_000;
 
-export async function transportFromKubeConfig(
-  kc: KubeConfig,
+export function transportFromCredentials(
+  creds: Credentials,
   opts: {
     userAgent?: string | undefined;
     onResponse?: RequestCounter | undefined;
     /** A request (not a watch) whose connection stays silent this long fails (default 60 s). */
     requestTimeoutMs?: number | undefined;
   } = {},
-): Promise<Transport> {
+): Transport {
   const requestTimeoutMs = opts.requestTimeoutMs ?? 60_000;
-  const cluster = kc.getCurrentCluster();
-  if (cluster === null) throw new Error('kubeconfig has no current cluster');
-  const server = cluster.server.replace(/\/+$/, '');
+  const server = creds.server.replace(/\/+$/, '');
   const isHttp = server.startsWith('http:');
-  if (isHttp && cluster.skipTLSVerify !== true) {
+  if (isHttp && !creds.skipTLSVerify) {
     throw new Error('plain http server requires insecure-skip-tls-verify in the kubeconfig');
   }
-  const base: https.RequestOptions = {};
-  await kc.applyToHTTPSOptions(base);
   const agentOpts: https.AgentOptions = {
     keepAlive: true,
     maxSockets: 64,
-    ca: base.ca,
-    cert: base.cert,
-    key: base.key,
-    ...(base.rejectUnauthorized === undefined
-      ? {}
-      : { rejectUnauthorized: base.rejectUnauthorized }),
-    ...(cluster.skipTLSVerify === true ? { rejectUnauthorized: false } : {}),
-    ...(cluster.tlsServerName === undefined ? {} : { servername: cluster.tlsServerName }),
+    ca: creds.ca,
+    cert: creds.cert,
+    key: creds.key,
+    ...(creds.skipTLSVerify ? { rejectUnauthorized: false } : {}),
+    ...(creds.tlsServerName === undefined ? {} : { servername: creds.tlsServerName }),
   };
   const agent = isHttp
     ? new http.Agent({ keepAlive: true, maxSockets: 64 })
@@ -82,18 +75,8 @@ export async function transportFromKubeConfig(
   let auth: { headers: Record<string, string>; at: number } | undefined;
   const authHeaders = async (): Promise<Record<string, string>> => {
     if (auth !== undefined && Date.now() - auth.at < AUTH_CACHE_MS) return auth.headers;
-    const o: https.RequestOptions = {};
-    await kc.applyToHTTPSOptions(o);
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(o.headers ?? {})) {
-      if (typeof v === 'string' || typeof v === 'number') headers[k] = String(v);
-      else if (Array.isArray(v)) headers[k] = v.join(', ');
-    }
-    if (typeof o.auth === 'string') {
-      headers.Authorization = 'Basic ' + Buffer.from(o.auth).toString('base64');
-    }
-    auth = { headers, at: Date.now() };
-    return headers;
+    auth = { headers: await creds.headers(), at: Date.now() };
+    return auth.headers;
   };
 
   const open = async (

@@ -82,6 +82,12 @@ export interface DeleteOptions {
   dryRun?: boolean | undefined;
 }
 
+export interface ApplyResult {
+  object: KubeObject;
+  /** The apply created the object (HTTP 201): it did not exist before. */
+  created: boolean;
+}
+
 export interface KubeWriter {
   create(obj: KubeObject, opts?: WriteOptions): Promise<KubeObject>;
   /** PUT; `metadata.resourceVersion` in `obj` makes it a compare-and-swap (409 Conflict when stale). */
@@ -90,6 +96,11 @@ export interface KubeWriter {
   updateStatus(obj: KubeObject, opts?: WriteOptions): Promise<KubeObject>;
   /** Server-side apply (`application/apply-patch+yaml`, body sent as JSON). */
   apply(obj: KubeObject, opts?: ApplyOptions): Promise<KubeObject>;
+  /**
+   * Server-side apply that also says whether the object was created (201) rather than updated
+   * (200): a dry-run of it tells whether the object exists, in the same request.
+   */
+  applyWithResult(obj: KubeObject, opts?: ApplyOptions): Promise<ApplyResult>;
   patch(ref: ObjectRef, type: PatchType, patch: unknown, opts?: PatchOptions): Promise<KubeObject>;
   /**
    * DELETE. Returns the object as the server returned it (still present with a deletionTimestamp

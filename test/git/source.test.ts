@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, symlink, truncate } from 'node:fs/promises';
 import { createServer, request as httpRequest } from 'node:http';
 import type { Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
@@ -51,10 +51,8 @@ async function unusedPort(): Promise<number> {
   await new Promise((r) => probe.close(r));
   return port;
 }
-const sources: string[] = [];
 async function newSource(opts: Partial<ConstructorParameters<typeof GitSource>[0]> = {}) {
   const cacheDir = await mkdtemp(join(scratch, 'cache-'));
-  sources.push(cacheDir);
   return new GitSource({ cacheDir, retryBaseMs: 20, ...opts });
 }
 
@@ -204,6 +202,86 @@ describe.skipIf(!available)('GitSource over smart HTTP', () => {
     expect(incremental).toBeLessThan(afterFirst.bytesFetched / 5);
   });
 
+  it('gives each commit its own tree when reads reuse unchanged subtrees', async () => {
+    const name = await newRepo();
+    const a = await srv.commit(
+      name,
+      { 'x/1.yaml': 'x1\n', 'x/2.yaml': 'x2\n', 'y/1.yaml': 'y1\n', 'y/z/1.yaml': 'z1\n' },
+      'a',
+    );
+    const b = await srv.commit(
+      name,
+      { 'x/1.yaml': null, 'y/z/1.yaml': 'z1 changed\n', 'y/z/2.yaml': 'z2\n' },
+      'b',
+    );
+    const src = await newSource();
+    const repo: GitRepository = { url: srv.repoUrl(name), ref: { branch: 'main' } };
+    const snapshot = (files: Map<string, Uint8Array>): Record<string, string> =>
+      Object.fromEntries([...files].map(([k, v]): [string, string] => [k, text(v)]));
+    const atB = await src.checkout(repo, b, '.');
+    const atA = await src.checkout(repo, a, '.');
+    const atBAgain = await src.checkout(repo, b, '.');
+    expect(snapshot(atA.files)).toEqual({
+      'x/1.yaml': 'x1\n',
+      'x/2.yaml': 'x2\n',
+      'y/1.yaml': 'y1\n',
+      'y/z/1.yaml': 'z1\n',
+    });
+    const wantB = {
+      'x/2.yaml': 'x2\n',
+      'y/1.yaml': 'y1\n',
+      'y/z/1.yaml': 'z1 changed\n',
+      'y/z/2.yaml': 'z2\n',
+    };
+    expect(snapshot(atB.files)).toEqual(wantB);
+    expect(snapshot(atBAgain.files)).toEqual(wantB);
+    expect(snapshot((await src.checkout(repo, b, 'y')).files)).toEqual({
+      '1.yaml': 'y1\n',
+      'z/1.yaml': 'z1 changed\n',
+      'z/2.yaml': 'z2\n',
+    });
+  });
+
+  it('serialises concurrent checkouts of one repository: one fetch, same files', async () => {
+    const name = await newRepo();
+    const sha = await srv.commit(name, { 'a/x.yaml': 'x\n', 'b/y.yaml': 'y\n' }, 'c1');
+    const src = await newSource();
+    const repo: GitRepository = { url: srv.repoUrl(name), ref: { branch: 'main' } };
+    srv.clearRequests();
+    const results = await Promise.all([
+      src.checkout(repo, sha, 'a'),
+      src.checkout(repo, sha, 'b'),
+      src.checkout(repo, sha, '.'),
+    ]);
+    expect(results.map((r) => [...r.files.keys()].sort())).toEqual([
+      ['x.yaml'],
+      ['y.yaml'],
+      ['a/x.yaml', 'b/y.yaml'],
+    ]);
+    expect(srv.requests().filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(src.stats().fetches).toBe(1);
+  });
+
+  it('starts a damaged cache afresh', async () => {
+    const name = await newRepo();
+    await srv.commit(name, { 'a.yaml': 'a: 1\n' }, 'c1');
+    const cacheDir = await mkdtemp(join(scratch, 'cache-'));
+    const src = new GitSource({ cacheDir });
+    const repo: GitRepository = { url: srv.repoUrl(name), ref: { branch: 'main' } };
+    await src.checkout(repo, (await src.resolve(repo)).sha, '.');
+    // A process killed while writing the pack index leaves it torn.
+    const [dir] = await readdir(cacheDir);
+    const packDir = join(cacheDir, dir ?? '', 'objects', 'pack');
+    for (const f of (await readdir(packDir)).filter((n) => n.endsWith('.idx'))) {
+      await truncate(join(packDir, f), 600);
+    }
+    const c2 = await srv.commit(name, { 'a.yaml': 'a: 2\n' }, 'c2');
+    const fresh = new GitSource({ cacheDir });
+    const out = await fresh.checkout(repo, (await fresh.resolve(repo)).sha, '.');
+    expect(out.commit.sha).toBe(c2);
+    expect(text(out.files.get('a.yaml'))).toBe('a: 2\n');
+  });
+
   it('follows a force-push to an older commit and to an unrelated one', async () => {
     const name = await newRepo();
     const c1 = await srv.commit(name, { 'app.yaml': 'v: 1\n' }, 'c1');
@@ -269,17 +347,29 @@ describe.skipIf(!available)('GitSource over smart HTTP', () => {
     expect(submodule.message).toContain('deploy/vendored is a submodule');
   });
 
-  it('stops a fetch whose pack passes maxBytes', async () => {
+  it('stops a fetch whose pack passes maxBytes, leaving the cache usable', async () => {
     const name = await newRepo();
-    const sha = await srv.commit(name, { 'big.bin': randomBytes(300_000) }, 'big');
-    const src = await newSource({ maxBytes: 100_000 });
     const repo: GitRepository = { url: srv.repoUrl(name), ref: { branch: 'main' } };
-    const err = await expectGitError(src.checkout(repo, sha, '.'), 'TooLarge');
+    await srv.commit(name, { 'small.yaml': 'a: 1\n' }, 'small');
+    const cacheDir = await mkdtemp(join(scratch, 'cache-'));
+    const roomy = new GitSource({ cacheDir });
+    await roomy.checkout(repo, (await roomy.resolve(repo)).sha, '.');
+
+    const big = await srv.commit(name, { 'big.bin': randomBytes(300_000) }, 'big');
+    const tight = new GitSource({ cacheDir, maxBytes: 100_000, retryBaseMs: 20 });
+    srv.clearRequests();
+    const err = await expectGitError(tight.checkout(repo, big, '.'), 'TooLarge');
     expect(err.message).toContain('exceeds the limit of 100000 bytes');
+    expect(err.message).toContain(big.slice(0, 12));
     // Not retried: one pack request.
-    expect(
-      srv.requests().filter((r) => r.method === 'POST' && r.path.startsWith(`/${name}.`)),
-    ).toHaveLength(1);
+    expect(srv.requests().filter((r) => r.method === 'POST')).toHaveLength(1);
+
+    // The interrupted fetch left nothing behind that breaks the next ones.
+    expect((await roomy.checkout(repo, big, '.')).files.get('big.bin')?.byteLength).toBe(300_000);
+    const next = await srv.commit(name, { 'small.yaml': 'a: 2\n' }, 'after');
+    const out = await roomy.checkout(repo, (await roomy.resolve(repo)).sha, '.');
+    expect(out.commit.sha).toBe(next);
+    expect(text(out.files.get('small.yaml'))).toBe('a: 2\n');
   });
 
   it('reads a local work tree, a bare repository and a file:// URL in place, without the network', async () => {

@@ -105,6 +105,12 @@ describe.skipIf(missing.length > 0)('packsync sync', () => {
     ).toEqual({ greeting: 'two' });
   }, 120_000);
 
+  it('reports a namespace that does not exist as a user error', async () => {
+    const r = await sync('--namespace', 'no-such-team', '--timeout', '10s');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^Error: writing GitSync no-such-team\/desired-deploy: .*no-such-team/m);
+  });
+
   it('fails with the rollout state when the revision does not become Available in time', async () => {
     const manifest = `apiVersion: manifests.package-operator.run/v1alpha1
 kind: PackageManifest

@@ -60,7 +60,11 @@ describe.skipIf(missing.length > 0)('GitSync webhooks through the manager', () =
     };
     const until = new Promise<void>((resolve) => (stopManager = resolve));
     const program = new Command('packsync').exitOverride();
-    addManagerCommand(program, ctx, buildControllerSetups(), () => until);
+    addManagerCommand(program, ctx, {
+      setups: buildControllerSetups(),
+      until: () => until,
+      env: {},
+    });
     managerDone = program.parseAsync([
       'node',
       'packsync',
@@ -73,6 +77,7 @@ describe.skipIf(missing.length > 0)('GitSync webhooks through the manager', () =
       '0',
       '--webhook-receiver-port',
       '0',
+      '--enable-leader-election=false',
     ]);
   }, 60_000);
   afterAll(async () => {

@@ -12,8 +12,10 @@
  *
  * Commits and pushes use the git CLI in a private HOME with GIT_CONFIG_NOSYSTEM and fixed author,
  * committer and dates (each commit one minute after the previous one), so the same sequence of calls
- * gives the same shas. Pushes go to the bare repository through the filesystem, so `requests()` only
- * shows the traffic of the client under test.
+ * gives the same shas. `commit` pushes with --force (the work tree is the truth). Pushes go to the
+ * bare repository through the filesystem, so `requests()` only shows the traffic of the client under
+ * test. A repository can also be read in place: `barePath(name)`, or the work tree `createRepo`
+ * returned.
  *
  * Auth: `{ username, password }` requires HTTP Basic with exactly those; `{ token }` requires Basic
  * with any username and the token as password (as GitHub and GitLab accept tokens), or

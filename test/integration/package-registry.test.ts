@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EnvironmentProbe } from '../../src/controllers/package/environment.js';
 import { unpackHash } from '../../src/controllers/package/hash.js';
+import type { KubeObject } from '../../src/kube/index.js';
 import { registryPull } from '../../src/controllers/package/registry-access.js';
 import { buildPackageImage, RegistryClient } from '../../src/oci/index.js';
 import { chunkingStrategyAnnotation, importFolder } from '../../src/packages/index.js';
@@ -194,6 +196,68 @@ describe.skipIf(missing.length > 0)('Package controller registry access', () => 
     expect(version.gitVersion).not.toBe('');
     // No OpenShift config API on the embedded server: no `.environment.openShift`.
     expect(cm?.data).toEqual({ kubernetesVersion: version.gitVersion, openShift: 'false' });
+  }, 60_000);
+
+  it('detects OpenShift and its proxy only once their APIs exist, probing at most once a minute', async () => {
+    let clock = 0;
+    const probe = new EnvironmentProbe(env.client, { now: () => clock });
+    const version = (await env.client.requestJson<{ gitVersion: string }>('GET', '/version'))
+      .gitVersion;
+    expect(await probe.current()).toEqual({ kubernetes: { version } });
+
+    const crd = (kind: string, plural: string): KubeObject => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `${plural}.config.openshift.io` },
+      spec: {
+        group: 'config.openshift.io',
+        scope: 'Cluster',
+        names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+            },
+          },
+        ],
+      },
+    });
+    await env.client.create(crd('ClusterVersion', 'clusterversions'));
+    await env.client.create(crd('Proxy', 'proxies'));
+    await eventually(
+      async () => (await env.client.resourceFor('config.openshift.io/v1', 'Proxy')) !== undefined,
+      'OpenShift config API served',
+    );
+    await env.client.create({
+      apiVersion: 'config.openshift.io/v1',
+      kind: 'ClusterVersion',
+      metadata: { name: 'version' },
+      status: {
+        history: [
+          { state: 'Partial', version: '4.17.0' },
+          { state: 'Completed', version: '4.16.9' },
+        ],
+      },
+    });
+    await env.client.create({
+      apiVersion: 'config.openshift.io/v1',
+      kind: 'Proxy',
+      metadata: { name: 'cluster' },
+      status: { httpProxy: 'http://proxy.corp:3128', noProxy: '.cluster.local', httpsProxy: '' },
+    });
+
+    // Within the minute the last probe stands; after it the new APIs are seen.
+    clock += 59_000;
+    expect(await probe.current()).toEqual({ kubernetes: { version } });
+    clock += 2_000;
+    expect(await probe.current()).toEqual({
+      kubernetes: { version },
+      openShift: { version: '4.16.9' },
+      proxy: { httpProxy: 'http://proxy.corp:3128', noProxy: '.cluster.local' },
+    });
   }, 60_000);
 
   it('deletes ObjectSlices that neither the ObjectDeployment nor its ObjectSets reference', async () => {

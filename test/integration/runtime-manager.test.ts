@@ -68,7 +68,7 @@ function context(): { ctx: CommandContext; err: () => string } {
 
 function program(ctx: CommandContext): Command {
   const p = new Command('packsync').exitOverride();
-  addManagerCommand(p, ctx, [greeter]);
+  addManagerCommand(p, ctx, { setups: [greeter], env: {} });
   return p;
 }
 
@@ -76,6 +76,12 @@ describe('packsync manager', () => {
   it('runs controllers with metrics and probes, and stops gracefully on SIGTERM', async () => {
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, env.server.kubeconfig);
+    // Leader election is on by default, with its Lease in the manager's namespace.
+    await env.client.create({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'packsync-system' },
+    });
     const { ctx, err } = context();
     const done = program(ctx).parseAsync([
       'node',
@@ -93,7 +99,7 @@ describe('packsync manager', () => {
       'manager to start',
     );
     expect(line).toMatch(
-      /^greeter; metrics http:\/\/127\.0\.0\.1:\d+\/metrics; probes http:\/\/127\.0\.0\.1:\d+\/healthz, \/readyz$/,
+      /^greeter; metrics http:\/\/127\.0\.0\.1:\d+\/metrics; probes http:\/\/127\.0\.0\.1:\d+\/healthz, \/readyz; leading \(lease packsync-system\/packsync-manager-lock\)$/,
     );
     const metricsUrl = /metrics (http:\/\/[^/]+)\/metrics/.exec(line)![1]!;
     const healthUrl = /probes (http:\/\/[^/]+)\/healthz/.exec(line)![1]!;

@@ -8,8 +8,10 @@ import { registerBuild } from './build.js';
 import { registerClustertree } from './clustertree.js';
 import { registerCrds } from './crds.js';
 import { registerDebug } from './debug.js';
+import { registerDiff } from './diff.js';
 import { registerManager } from './manager.js';
 import { registerPause } from './pause.js';
+import { registerPreview } from './preview.js';
 import { registerRender } from './render.js';
 import { registerRepo } from './repo.js';
 import { registerRollout } from './rollout.js';
@@ -31,6 +33,8 @@ export const commands: readonly RegisterCommand[] = [
   registerBuild,
   registerUpdate,
   registerRepo,
+  registerDiff,
+  registerPreview,
   registerServer,
   registerManager,
   registerSync,

@@ -276,6 +276,8 @@ async function runSync(flags: SyncFlags, ctx: CommandContext): Promise<void> {
       ref,
       path: flags.path,
       interval: flags.interval,
+    }).catch((err: unknown) => {
+      throw new UserError(`writing ${kindName}: ${errorMessage(err)}`, { cause: err });
     });
     progress(`${kindName} follows ${describe(ref)} of ${flags.url} at ${flags.path}`);
     running = await startManager({
@@ -285,6 +287,8 @@ async function runSync(flags: SyncFlags, ctx: CommandContext): Promise<void> {
       metricsAddr: '0',
       healthAddr: '0',
       logger,
+    }).catch((err: unknown) => {
+      throw new UserError(`starting the controllers: ${errorMessage(err)}`, { cause: err });
     });
     const generation = gs.metadata.generation ?? 0;
     if (flags.once) {

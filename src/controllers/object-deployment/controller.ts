@@ -66,7 +66,10 @@ export class ObjectDeploymentReconciler {
     const sets = listed.items.filter((s) => matches(s.metadata.labels ?? {}));
     const split = splitRevisions(sets, hash);
     if (!allRevisioned(split.all)) {
-      await this.writeStatus(raw, status);
+      // PKO waits until every ObjectSet carries its revision. A set with a spec revision gets its
+      // status revision on its first reconcile, and that status change brings us back: one status
+      // write then instead of an intermediate one now.
+      if (split.all.some((r) => r.revision === 0)) await this.writeStatus(raw, status);
       return {};
     }
 

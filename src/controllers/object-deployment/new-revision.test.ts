@@ -40,6 +40,7 @@ describe('newObjectSet', () => {
         namespace: 'ns',
         annotations: { note: 'x', 'package-operator.run/hash': 'h4sh' },
         labels: { app: 'app', 'package-operator.run/object-deployment': 'app' },
+        finalizers: ['package-operator.run/cached'],
         ownerReferences: [
           {
             apiVersion: od.apiVersion,

@@ -1,8 +1,9 @@
 /**
- * The next revision (pure): the ObjectSet to create when no ObjectSet matches the template hash,
- * and what an AlreadyExists answer means (a slow cache, or a hash collision).
+ * The next revision (pure): the ObjectSet to create when no ObjectSet matches the template hash
+ * (born with the ObjectSet controller's `cached` finalizer), and what an AlreadyExists answer
+ * means (a slow cache, or a hash collision).
  */
-import { annotations as A, labels as L } from '../../apis/index.js';
+import { annotations as A, finalizers as F, labels as L } from '../../apis/index.js';
 import type { KubeObject } from '../../kube/index.js';
 import { canonicalJson, revisionName } from './hash.js';
 import type { Revision } from './revisions.js';
@@ -49,6 +50,9 @@ export function newObjectSet(
       ...(od.metadata.namespace !== undefined ? { namespace: od.metadata.namespace } : {}),
       annotations: { ...(od.metadata.annotations ?? {}), [A.hash]: hash },
       labels: { ...(t.metadata.labels ?? {}), [L.objectDeployment]: name },
+      // The finalizer the ObjectSet controller would add on its first reconcile: set at creation,
+      // it saves a write (and a reconcile) per revision.
+      finalizers: [F.cached],
       ownerReferences: [
         {
           apiVersion: od.apiVersion,

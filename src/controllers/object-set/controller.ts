@@ -82,6 +82,14 @@ function kindsOf(phases: readonly Phase[]): { apiVersion: string; kind: string }
 }
 
 export class ObjectSetReconciler {
+  /**
+   * Statuses written that the cache may not show yet (key -> resourceVersion before the write,
+   * object after it). A reconcile that reads the old version uses the written one instead of
+   * writing the same status again (a 409 at best). Dropped once the cache has moved on; the
+   * status write's own watch event brings that reconcile.
+   */
+  private readonly written = new Map<string, { before: string | undefined; after: KubeObject }>();
+
   constructor(
     readonly scope: ObjectSetScope,
     private readonly deps: ObjectSetDeps,
@@ -99,6 +107,11 @@ export class ObjectSetReconciler {
       name,
       namespace,
     });
+    const w = this.written.get(key);
+    if (w !== undefined && raw !== undefined && raw.metadata.resourceVersion === w.before) {
+      raw.metadata = { ...raw.metadata, resourceVersion: w.after.metadata.resourceVersion };
+      raw.status = w.after.status;
+    } else this.written.delete(key);
     if (raw === undefined) return {};
     const parsed = parseObject(this.scope.objectSetKind, raw);
     if (!parsed.ok)
@@ -358,9 +371,16 @@ export class ObjectSetReconciler {
   private async writeStatus(raw: KubeObject, status: Record<string, unknown>): Promise<void> {
     if (sameStatus(raw.status, status)) return;
     try {
+      const before = raw.metadata.resourceVersion;
       const updated = await this.deps.writer.updateStatus({ ...raw, status });
       raw.metadata = updated.metadata;
       raw.status = updated.status;
+      const ns = raw.metadata.namespace;
+      const name = raw.metadata.name ?? '';
+      this.written.set(ns ? `${ns}/${name}` : name, {
+        before,
+        after: { ...raw, metadata: { ...updated.metadata }, status: updated.status },
+      });
     } catch (err) {
       if (isNotFound(err)) return;
       throw err;

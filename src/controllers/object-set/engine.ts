@@ -21,6 +21,7 @@ import { PhaseProbeRecorder, type Prober } from '../../probing/index.js';
 import { decideAdoption } from './adoption.js';
 import { adoptedOwnerReferences, desiredObject } from './desired.js';
 import { needsApply } from './diff.js';
+import { jsonEqual } from './status.js';
 import { isControlledBy, type Owner } from './owner.js';
 import { PreflightError, staticViolations, violation } from './preflight.js';
 import { teardownAction } from './teardown.js';
@@ -133,77 +134,180 @@ async function prepare(deps: EngineDeps, input: PhaseInput): Promise<Prepared[]>
   return out;
 }
 
-async function getLive(deps: EngineDeps, obj: KubeObject): Promise<KubeObject | undefined> {
-  const ref = refOf(obj);
-  return (
-    (await deps.reader.get(ref)) ??
-    (deps.reader === deps.uncached ? undefined : deps.uncached.get(ref))
-  );
+/** What the phase does with one object. */
+interface Step {
+  spec: ObjectSetObject;
+  desired: KubeObject;
+  /** The live object; undefined when absent (or not known yet). */
+  live: KubeObject | undefined;
+  /** The managed cache does not have it: existence is not known yet. */
+  unknown: boolean;
+  write: boolean;
+  /** A dry-run of exactly `desired` passed. */
+  dryRunPassed: boolean;
 }
 
-/** Reconciles one phase; throws PreflightError or CollisionError when the phase cannot proceed. */
+/**
+ * Decides adoption and whether to write, given the live object; true when the desired object
+ * changed (owner references of an adopted object). Throws CollisionError when the object must not
+ * be touched.
+ */
+function decide(deps: EngineDeps, input: PhaseInput, step: Step, live: KubeObject): boolean {
+  step.live = live;
+  step.unknown = false;
+  const decision = decideAdoption({
+    owner: input.owner,
+    live,
+    collisionProtection: step.spec.collisionProtection,
+    previousOwnerUids: input.previousOwnerUids,
+    forceAdoption: deps.forceAdoption,
+  });
+  if (decision.action === 'refuse') throw decision.error;
+  if (decision.action === 'newer' || input.paused) {
+    step.write = false;
+    return false;
+  }
+  const refs = adoptedOwnerReferences(live, input.owner);
+  const changed = !jsonEqual(refs, step.desired.metadata.ownerReferences);
+  if (changed) {
+    step.desired.metadata.ownerReferences = refs;
+    step.dryRunPassed = false;
+  }
+  step.write = decision.action === 'adopt' || needsApply(step.desired, live);
+  return changed;
+}
+
+/**
+ * What is sent for a step: the desired object, and when it was decided from a live object, that
+ * object's resourceVersion as a precondition. The owner references carried over come from that
+ * live object: from a stale cache they could re-add a reference another revision just released;
+ * the precondition turns that into a Conflict (and a retry from fresh state).
+ */
+function payload(step: Step): KubeObject {
+  const rv = step.live?.metadata.resourceVersion;
+  if (rv === undefined) return step.desired;
+  return { ...step.desired, metadata: { ...step.desired.metadata, resourceVersion: rv } };
+}
+
+/** SSA dry-run of a step's desired object: a violation message, or undefined when it passed. */
+async function dryRun(
+  deps: EngineDeps,
+  input: PhaseInput,
+  step: Step,
+): Promise<{ violation: string | undefined; created: boolean }> {
+  try {
+    const r = await deps.writer.applyWithResult(payload(step), { force: true, dryRun: true });
+    step.dryRunPassed = true;
+    return { violation: undefined, created: r.created };
+  } catch (err) {
+    // A stale read, not a misconfiguration: retry (with backoff) from fresh state.
+    if (isConflict(err) && step.live !== undefined) throw err;
+    return { violation: violation(input.name, step.desired, errorMessage(err)), created: false };
+  }
+}
+
+/**
+ * Reconciles one phase; throws PreflightError or CollisionError when the phase cannot proceed.
+ *
+ * Requests: objects the managed cache has and that match cost nothing. An object the cache does
+ * not have is dry-run first (the dry-run's 201/200 answer says whether it exists, so no separate
+ * GET); an object that turns out to exist is read uncached for the adoption check. When more than
+ * one object is to be written, each is dry-run before any is written (a failure blocks the whole
+ * phase, nothing written); a single write is its own dry-run.
+ */
 export async function reconcilePhase(deps: EngineDeps, input: PhaseInput): Promise<PhaseResult> {
   const prepared = await prepare(deps, input);
   const { owner } = input;
 
-  // Decide per object (reads in parallel); collect what must be written.
-  const plan = await Promise.all(
+  // Known objects: decide from the cache. Unknown ones: read (paused) or resolve by dry-run.
+  const steps: Step[] = await Promise.all(
     prepared.map(async ({ spec, desired }) => {
-      const live = await getLive(deps, desired);
-      if (live === undefined) return { desired, live, write: !input.paused };
-      const decision = decideAdoption({
-        owner,
-        live,
-        collisionProtection: spec.collisionProtection,
-        previousOwnerUids: input.previousOwnerUids,
-        forceAdoption: deps.forceAdoption,
-      });
-      if (decision.action === 'refuse') throw decision.error;
-      if (decision.action === 'newer' || input.paused) return { desired, live, write: false };
-      desired.metadata.ownerReferences = adoptedOwnerReferences(live, owner);
-      return { desired, live, write: decision.action === 'adopt' || needsApply(desired, live) };
+      const step: Step = {
+        spec,
+        desired,
+        live: undefined,
+        unknown: true,
+        write: !input.paused,
+        dryRunPassed: false,
+      };
+      let live = await deps.reader.get(refOf(desired));
+      if (live === undefined && input.paused && deps.reader !== deps.uncached)
+        live = await deps.uncached.get(refOf(desired));
+      if (live !== undefined) decide(deps, input, step, live);
+      else if (input.paused || deps.reader === deps.uncached) step.unknown = false;
+      return step;
     }),
   );
 
-  // SSA dry-run of every object about to be written, before any write. With a single write the
-  // real apply is its own dry-run: it fails without having changed anything.
-  const toWrite = plan.filter((p) => p.write);
+  // Round 1: dry-run the unknown objects (always) and, when more than one object may be written,
+  // every object to be written.
+  const many = steps.filter((s) => s.write).length > 1;
+  const violations = new Map<Step, string>();
+  const first = steps.filter((s) => s.unknown || (many && s.write));
+  const collisions = new Map<Step, unknown>();
+  await Promise.all(
+    first.map(async (step) => {
+      const r = await dryRun(deps, input, step);
+      if (!step.unknown) {
+        if (r.violation !== undefined) violations.set(step, r.violation);
+        return;
+      }
+      if (r.violation === undefined && r.created) {
+        step.unknown = false; // absent: created by the apply below
+        return;
+      }
+      // It exists (or the dry-run failed): the adoption check decides first.
+      const live = await deps.uncached.get(refOf(step.desired));
+      step.unknown = false;
+      let changed = false;
+      if (live !== undefined) {
+        try {
+          changed = decide(deps, input, step, live);
+        } catch (err) {
+          collisions.set(step, err);
+          return;
+        }
+      }
+      // A dry-run of what is no longer the desired object proves nothing (round 2 redoes it).
+      if (r.violation !== undefined && step.write && !changed) violations.set(step, r.violation);
+    }),
+  );
+  for (const s of steps) if (collisions.has(s)) throw collisions.get(s);
+
+  // Round 2 (rare): objects whose desired state changed after their dry-run, e.g. adopted ones.
+  const toWrite = steps.filter((s) => s.write);
   if (toWrite.length > 1) {
-    const dryRunViolations = (
-      await Promise.all(
-        toWrite.map(async (p) => {
-          try {
-            await deps.writer.apply(p.desired, { force: true, dryRun: true });
-            return undefined;
-          } catch (err) {
-            return violation(input.name, p.desired, errorMessage(err));
-          }
+    await Promise.all(
+      toWrite
+        .filter((s) => !s.dryRunPassed && !violations.has(s))
+        .map(async (step) => {
+          const r = await dryRun(deps, input, step);
+          if (r.violation !== undefined) violations.set(step, r.violation);
         }),
-      )
-    ).filter((v): v is string => v !== undefined);
-    if (dryRunViolations.length > 0) throw new PreflightError(dryRunViolations);
+    );
   }
+  const blocking = steps.filter((s) => s.write && violations.has(s));
+  if (blocking.length > 0) throw new PreflightError(blocking.map((s) => violations.get(s) ?? ''));
 
   const actual = await Promise.all(
-    plan.map((p) =>
-      p.write ? deps.writer.apply(p.desired, { force: true }) : Promise.resolve(p.live),
+    steps.map((s) =>
+      s.write ? deps.writer.apply(payload(s), { force: true }) : Promise.resolve(s.live),
     ),
   );
-  const writes = toWrite.length;
   const recorder = new PhaseProbeRecorder(input.name, input.prober);
   const controllerOf: ControlledObjectReference[] = [];
   const mapped: Condition[] = [];
-  for (const [i, p] of plan.entries()) {
+  for (const [i, s] of steps.entries()) {
     const obj = actual[i];
     if (obj === undefined) {
-      recorder.recordMissing(p.desired);
+      recorder.recordMissing(s.desired);
       continue;
     }
     recorder.probe(obj);
     if (isControlledBy(obj, owner.uid)) controllerOf.push(controlledRef(obj));
-    mapped.push(...mapConditions(obj, prepared[i]?.spec, input.generation));
+    mapped.push(...mapConditions(obj, s.spec, input.generation));
   }
-  return { controllerOf, probeFailure: recorder.message(), mapped, writes };
+  return { controllerOf, probeFailure: recorder.message(), mapped, writes: toWrite.length };
 }
 
 /** Copies mapped conditions of an object whose condition is current (`observedGeneration` 0 or equal). */

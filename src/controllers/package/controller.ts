@@ -21,6 +21,7 @@ import {
   instantiate,
   loadPackage,
   planDeployment,
+  type Package,
   type RawPackage,
 } from '../../packages/index.js';
 import { defaultRenderCapabilities } from '../../packages/engines.js';
@@ -35,6 +36,7 @@ import type { PackageScope } from './scope.js';
 import { mirrorDeployment, phaseOf, unpackConditions, type UnpackOutcome } from './status.js';
 
 const apiVersion = `${coreGroup}/${coreVersion}`;
+const loadedLimit = 32;
 
 export interface PackageDeps {
   /** Reads (Cluster)Packages and (Cluster)ObjectDeployments (the manager's informer cache). */
@@ -70,6 +72,8 @@ export class PackageReconciler {
   private readonly puller: PullDeduper;
   /** Consecutive failed pulls by Package key (for the backoff); dropped when the Package goes. */
   private readonly failures = new Map<string, number>();
+  /** Loaded packages by `digest\0component`, oldest first. */
+  private readonly loaded = new Map<string, Package>();
 
   constructor(
     readonly scope: PackageScope,
@@ -157,6 +161,21 @@ export class PackageReconciler {
     return result;
   };
 
+  /** The loaded package of an image digest and component, memoised (loading is pure). */
+  private load(
+    pulled: { digest: string; raw: RawPackage },
+    component: string | undefined,
+  ): Package {
+    const key = `${pulled.digest}\0${component ?? ''}`;
+    let pkg = this.loaded.get(key);
+    if (pkg === undefined) {
+      pkg = loadPackage(pulled.raw, component === undefined ? {} : { component });
+      this.loaded.set(key, pkg);
+      if (this.loaded.size > loadedLimit) this.loaded.delete(this.loaded.keys().next().value ?? '');
+    }
+    return pkg;
+  }
+
   /** Load, instantiate, plan and write; any load/config/render error is `ok: false`. */
   private async deploy(
     pkg: KubeObject,
@@ -170,10 +189,7 @@ export class PackageReconciler {
     const environment = (await this.deps.environment?.()) ?? {};
     let plan: ReturnType<typeof planDeployment>;
     try {
-      const loaded = loadPackage(
-        pulled.raw,
-        spec.component === undefined ? {} : { component: spec.component },
-      );
+      const loaded = this.load(pulled, spec.component);
       const instance = instantiate(
         loaded,
         {

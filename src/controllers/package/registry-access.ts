@@ -72,8 +72,8 @@ const decodedLimit = 32;
 /**
  * The pull the controller uses: access rules applied per reference. Registry clients are reused
  * while a registry's credential and transport stay the same (so the scheme probe and tokens are
- * too). With a cache, a pull resolves the tag (one HEAD) and reuses the package decoded from that
- * digest by an earlier pull, else reads the blobs from the cache or the registry.
+ * too). A pull resolves the tag (one HEAD) and reuses the package decoded from that digest by an
+ * earlier pull, else reads the blobs from the on-disk cache (when set) or the registry.
  */
 export function registryPull(reader: KubeReader, access: RegistryAccess): PullFn {
   const clients = new Map<string, RegistryClient>();
@@ -101,10 +101,6 @@ export function registryPull(reader: KubeReader, access: RegistryAccess): PullFn
         ? await serviceAccountCredentials(reader, access.pullSecretsFrom)
         : await loadDockerConfig();
     const client = clientFor(ref.registry, credentials);
-    if (access.cache === undefined) {
-      const pulled = await client.pullImage(ref);
-      return { digest: pulled.digest, raw: importFiles(pulled.files) };
-    }
     const digest = ref.digest ?? (await client.resolveDigest(ref));
     let raw = decoded.get(digest);
     if (raw === undefined) {

@@ -28,6 +28,16 @@ export { startManager, parseBindAddress } from './start.js';
 export type {
   ControllerSetup,
   ControllerSetupOptions,
+  LeaderElectionConfig,
   RunningManager,
   StartManagerOptions,
 } from './start.js';
+export {
+  DEFAULT_LEASE_NAME,
+  LeaderElectionError,
+  LeaderElector,
+  PKO_LEASE_TIMINGS,
+  decideLease,
+  timingProblems,
+} from './leader-election.js';
+export type { ElectorState, LeaderElectionOptions, LeaseSpec } from './leader-election.js';

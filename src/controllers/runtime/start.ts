@@ -1,8 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { KubeClient, isNoKindMatch, type RuntimeLogger } from '../../kube/index.js';
 import { RuntimeMetrics, createRegistry, type Registry } from '../../metrics/index.js';
 import type { Controller } from './controller.js';
+import { errorMessage } from '../../errors.js';
+import { startWebhookServer, type RunningWebhook } from '../../webhook/index.js';
+import { LeaderElector } from './leader-election.js';
 import { Manager } from './manager.js';
 
 /** How a controller joins the manager (the list lives in src/controllers/index.ts). */
@@ -34,6 +39,35 @@ export interface StartManagerOptions {
   registry?: Registry | undefined;
   /** Informer tuning. */
   informer?: ConstructorParameters<typeof Manager>[0]['informer'];
+  /** Parallel reconciles of named controllers (e.g. `{ Package: 5 }`); others get `workers`. */
+  workersByController?: Readonly<Record<string, number>> | undefined;
+  /**
+   * Run the controllers only while this replica holds the Lease (default: off, the controllers
+   * start at once). Metrics and probes serve either way; a standby replica is ready.
+   */
+  leaderElection?: LeaderElectionConfig | undefined;
+  /**
+   * Serve the validating webhook (immutability rules) over HTTPS on every replica, leader or
+   * not (default: off).
+   */
+  webhook?: { port: number; host?: string | undefined; certDir: string } | undefined;
+  /** Grace for in-flight reconciles when the manager stops by itself (lost lease); default 30 s. */
+  graceMs?: number | undefined;
+}
+
+export interface LeaderElectionConfig {
+  /** Namespace of the Lease (it must exist). */
+  namespace: string;
+  /** Lease name (default `packsync-manager-lock`). */
+  name?: string | undefined;
+  /** This replica's identity (default `<hostname>_<uuid>`). */
+  identity?: string | undefined;
+  /** Defaults: Package Operator's 137 s / 107 s / 26 s. */
+  leaseDurationMs?: number | undefined;
+  renewDeadlineMs?: number | undefined;
+  retryPeriodMs?: number | undefined;
+  /** Clear the holder on stop so a successor takes over at once (default true). */
+  releaseOnCancel?: boolean | undefined;
 }
 
 export interface RunningManager {
@@ -43,13 +77,25 @@ export interface RunningManager {
   metricsUrl: string | undefined;
   /** `http://host:port` of the probe endpoint, when enabled. */
   healthUrl: string | undefined;
-  /** Stops controllers (waiting for in-flight reconciles), informers and endpoints. */
+  /** `https://host:port` of the webhook, when enabled. */
+  webhookUrl: string | undefined;
+  /** The election, when `leaderElection` was given. */
+  elector: LeaderElector | undefined;
+  /**
+   * Resolves with the reason when the manager stopped by itself: it lost the Lease (the process
+   * should exit non-zero so a fresh replica joins the election), or it could not start its
+   * controllers after acquiring it. Never resolves otherwise.
+   */
+  failed: Promise<Error>;
+  /** Stops controllers (waiting for in-flight reconciles), releases the Lease, closes endpoints. */
   stop(graceMs?: number): Promise<void>;
 }
 
 /**
  * Connects to the cluster, builds every controller, serves metrics and probes, and starts
  * the manager. The probe endpoint is up before the caches sync (readyz fails until then).
+ * With `leaderElection`, the manager (informers and controllers) starts once this replica holds
+ * the Lease, and stops when it loses it (`failed` resolves).
  */
 export async function startManager(opts: StartManagerOptions): Promise<RunningManager> {
   const registry = opts.registry ?? createRegistry();
@@ -67,16 +113,45 @@ export async function startManager(opts: StartManagerOptions): Promise<RunningMa
     informer: opts.informer,
   });
   const servers: Server[] = [];
+  let webhook: RunningWebhook | undefined;
   const stopServers = async (): Promise<void> => {
     await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
     for (const s of servers) s.closeAllConnections();
+    await webhook?.stop();
   };
+  let elector: LeaderElector | undefined;
+  let stopping = false;
+  let fail!: (e: Error) => void;
+  const failed = new Promise<Error>((r) => (fail = r));
   try {
     const workers = opts.workers ?? 2;
     for (const s of opts.setups) {
-      manager.add(await s.setup(manager, { workers }));
+      const w = opts.workersByController?.[s.name] ?? workers;
+      manager.add(await s.setup(manager, { workers: w }));
     }
+    if (opts.leaderElection !== undefined) {
+      const le = opts.leaderElection;
+      elector = new LeaderElector({
+        client,
+        namespace: le.namespace,
+        name: le.name,
+        identity: le.identity ?? `${hostname()}_${randomUUID()}`,
+        leaseDurationMs: le.leaseDurationMs,
+        renewDeadlineMs: le.renewDeadlineMs,
+        retryPeriodMs: le.retryPeriodMs,
+        releaseOnCancel: le.releaseOnCancel,
+        logger: opts.logger,
+        registry,
+      });
+    }
+    const standby = (): string | undefined =>
+      elector !== undefined && elector.state === 'standby'
+        ? `ok (standby: lease ${elector.namespace}/${elector.name} held by ${elector.holder ?? 'nobody'})\n`
+        : undefined;
     const healthUrl = await serve(servers, opts.healthAddr ?? ':8081', (path) => {
+      const waiting = standby();
+      if ((path === '/healthz' || path === '/livez' || path === '/readyz') && waiting)
+        return Promise.resolve({ status: 200, type: 'text/plain; charset=utf-8', body: waiting });
       if (path === '/healthz' || path === '/livez')
         return Promise.resolve(probe(manager.healthz()));
       if (path === '/readyz') return Promise.resolve(probe(manager.readyz()));
@@ -86,20 +161,63 @@ export async function startManager(opts: StartManagerOptions): Promise<RunningMa
       if (path !== '/metrics') return undefined;
       return { status: 200, type: registry.contentType, body: await registry.metrics() };
     });
-    await manager.start();
+    if (opts.webhook !== undefined) {
+      webhook = await startWebhookServer({ ...opts.webhook, logger: opts.logger });
+    }
+    if (elector === undefined) {
+      await manager.start();
+    } else {
+      const el = elector;
+      await el.start();
+      if (el.state === 'leading') await manager.start();
+      else {
+        opts.logger.info(
+          { lease: `${el.namespace}/${el.name}`, holder: el.holder },
+          'leader election: standby until the lease is ours',
+        );
+        void el.leading.then(async () => {
+          if (stopping) return;
+          try {
+            await manager.start();
+          } catch (err) {
+            // Give the lease back at once: a replica that cannot run its controllers must not
+            // hold it.
+            const e = new Error(
+              `starting the controllers after acquiring the lease: ${errorMessage(err)}`,
+              { cause: err },
+            );
+            opts.logger.error({ err: e.message }, 'manager');
+            await manager.stop(0).catch(() => undefined);
+            await el.stop().catch(() => undefined);
+            fail(e);
+          }
+        });
+      }
+      void el.lost.then(async (reason) => {
+        await manager.stop(opts.graceMs).catch(() => undefined);
+        fail(reason);
+      });
+    }
     return {
       manager,
       registry,
       metricsUrl,
       healthUrl,
+      webhookUrl: webhook?.url,
+      elector,
+      failed,
       stop: async (graceMs) => {
+        stopping = true;
         await manager.stop(graceMs);
+        await elector?.stop();
         await stopServers();
         client.close();
       },
     };
   } catch (err) {
+    stopping = true;
     await manager.stop().catch(() => undefined);
+    await elector?.stop().catch(() => undefined);
     await stopServers();
     client.close();
     if (isNoKindMatch(err)) {
