@@ -185,6 +185,31 @@ function withoutManagedFields(obj: KubeObject | undefined): Record<string, unkno
   return out;
 }
 
+/** A shallow view of the object without managedFields: shares everything else with `obj`. */
+function viewWithoutManagedFields(obj: KubeObject | undefined): Record<string, unknown> {
+  if (!obj) return {};
+  const out: Record<string, unknown> = { ...obj };
+  if (isPlainObject(obj.metadata)) {
+    const { managedFields: _mf, ...meta } = obj.metadata;
+    out.metadata = meta;
+  }
+  return out;
+}
+
+/**
+ * The object without the top-level fields that are members of `reset` (a comparison leaves them
+ * out anyway: every path under them is dropped from it).
+ */
+function withoutTopLevel(
+  obj: Record<string, unknown>,
+  reset: FieldSet | undefined,
+): Record<string, unknown> {
+  if (!reset) return obj;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(obj)) if (!reset.members.has(`f:${k}`)) out[k] = obj[k];
+  return out;
+}
+
 /** The applied config without the fields `reset` says it may not set. */
 function withoutReset(
   obj: Record<string, unknown>,
@@ -467,8 +492,10 @@ export function recordUpdate(input: UpdateInput): KubeObject {
   }
   decoded ??= decodeOrEmpty(input.before?.metadata.managedFields);
   const version = typeof after.apiVersion === 'string' ? after.apiVersion : '';
-  const before = withoutManagedFields(input.before);
-  const next = withoutManagedFields(input.after);
+  // Neither is changed below: views without managedFields (no deep copies), and the comparison
+  // leaves out the top-level fields the write may not touch (its result ignores them anyway).
+  const before = viewWithoutManagedFields(input.before);
+  const next = viewWithoutManagedFields(input.after);
   const reset = resetFields(
     input.before ?? input.after,
     input.subresource,
@@ -483,8 +510,8 @@ export function recordUpdate(input: UpdateInput): KubeObject {
   const key = idKey(id);
   const current = '\u0000current-operation';
   const managers = updateObject(
-    before,
-    next,
+    withoutTopLevel(before, reset),
+    withoutTopLevel(next, reset),
     input.schema,
     version,
     decoded.managers,
