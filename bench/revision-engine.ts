@@ -61,9 +61,7 @@ function cpuSeconds(pid: number | undefined): number {
 
 /** CPU of this process's waited-for children (kubectl, once execFileSync has returned). */
 function childCpuSeconds(): number {
-  const f = readFileSync('/proc/self/stat', 'utf8')
-    .split(') ')[1]!
-    .split(' ');
+  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
   return (Number(f[13]) + Number(f[14])) / 100;
 }
 

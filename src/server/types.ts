@@ -34,7 +34,12 @@ function copyValue(v: unknown): unknown {
   for (const k of Object.keys(v)) {
     const x = copyValue((v as Record<string, unknown>)[k]);
     if (k === '__proto__')
-      Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, {
+        value: x,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     else out[k] = x;
   }
   return out;

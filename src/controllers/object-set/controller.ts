@@ -405,12 +405,18 @@ export class ObjectSetReconciler {
     const was = (t: string) => before.find((c) => c.type === t);
     const now = (t: string) => after.find((c) => c.type === t);
     const a = now(T.available);
-    if (a !== undefined && a.status !== was(T.available)?.status) {
+    const s = now(T.succeeded);
+    const succeeded = s?.status === 'True' && was(T.succeeded)?.status !== 'True';
+    // Succeeded implies Available: a set that turns both at once (no success delay, the usual
+    // rollout) gets the one Succeeded event, not two events per revision.
+    if (
+      a !== undefined &&
+      a.status !== was(T.available)?.status &&
+      !(succeeded && a.status === 'True')
+    ) {
       ev.event(raw, a.status === 'True' ? 'Normal' : 'Warning', a.reason, a.message);
     }
-    const s = now(T.succeeded);
-    if (s?.status === 'True' && was(T.succeeded)?.status !== 'True')
-      ev.event(raw, 'Normal', s.reason, s.message);
+    if (succeeded && s !== undefined) ev.event(raw, 'Normal', s.reason, s.message);
   }
 
   // -------------------------------------------------------------------------------------------
