@@ -14,6 +14,11 @@ import { commands } from './commands/index.js';
 export interface CommandContext {
   io: CliIO;
   logger(): Logger;
+  /**
+   * The exit code of a run that succeeded but reports a result through it (`diff` exits 1 when
+   * it found changes); errors still go through the error boundary below.
+   */
+  setExitCode?(code: number): void;
 }
 
 export function buildProgram(ctx: CommandContext): Command {
@@ -46,9 +51,13 @@ export async function main(
 ): Promise<number> {
   let root: Logger | undefined;
   let level: LogLevel = 'warn';
+  let exitCode = 0;
   const ctx: CommandContext = {
     io,
     logger: () => (root ??= createRootLogger(level, io.stderr)),
+    setExitCode: (code) => {
+      exitCode = code;
+    },
   };
   const program = buildProgram(ctx);
   program.hook('preAction', (cmd) => {
@@ -56,7 +65,7 @@ export async function main(
   });
   try {
     await program.parseAsync([...argv]);
-    return 0;
+    return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version exit 0; usage errors were already printed by commander.

@@ -13,6 +13,7 @@ import { scopes } from './object-set/scope.js';
 import { setupObjectSet, setupObjectSetPhase } from './object-set/setup.js';
 import { packageScopes } from './package/scope.js';
 import { setupPackage, type PackageSetupOptions } from './package/setup.js';
+import { setupGitSyncs, type GitSyncSetupOptions } from './git-sync/setup.js';
 import type { ObjectTemplateDeps } from './object-template/controller.js';
 import type { ControllerSetup } from './runtime/index.js';
 
@@ -24,6 +25,11 @@ export interface ControllersOptions {
   package?: PackageSetupOptions;
   /** (Cluster)ObjectTemplate: source retry intervals. */
   objectTemplate?: Pick<ObjectTemplateDeps, 'sourceRetryMs' | 'optionalRetryMs'>;
+  /**
+   * (Cluster)GitSync: Git cache dir, trigger registry (for the webhook receiver), image check (by
+   * default with the Package controller's registry options).
+   */
+  gitSync?: GitSyncSetupOptions;
 }
 
 /** The controllers the manager runs, configured from its flags. */
@@ -40,8 +46,16 @@ export function buildControllerSetups(opts: ControllersOptions = {}): readonly C
     ...objectTemplateKinds.map((kind) => setupObjectTemplate(kind, opts.objectTemplate)),
     // (Cluster)Package -> pull, load, render -> (Cluster)ObjectDeployment and ObjectSlices.
     ...packageScopes.map((scope) => setupPackage(scope, opts.package)),
+    // (Cluster)GitSync -> resolve, fetch, load, render -> (Cluster)ObjectDeployment per commit.
+    ...setupGitSyncs({ registry: opts.package, ...opts.gitSync }),
   ];
 }
 
 /** The controllers with default options. */
 export const controllerSetups: readonly ControllerSetup[] = buildControllerSetups();
+export {
+  GitSyncTriggers,
+  defaultGitSyncTriggers,
+  type GitSyncSetupOptions,
+} from './git-sync/setup.js';
+export { startGitSyncWebhookReceiver, type RunningWebhookReceiver } from './git-sync/webhook.js';

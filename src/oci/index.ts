@@ -47,6 +47,8 @@ export {
 export type { FetchLike } from './http.js';
 export type { ManifestResult, PullResult, RegistryClientOptions } from './registry.js';
 export { RegistryClient } from './registry.js';
+export type { BlobCacheOptions } from './blob-cache.js';
+export { BlobCache } from './blob-cache.js';
 export type { ArchiveFormat, SelectOptions, TaggedImage } from './layout.js';
 export {
   decodeArchive,

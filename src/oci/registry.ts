@@ -3,11 +3,13 @@
  * auth, HEAD/GET/PUT of manifests and blobs, monolithic and chunked uploads, retries with backoff on
  * 5xx/429, a timeout per request, size limits, and digest verification of everything it reads.
  * HTTPS with verification unless `insecure` is set (then HTTPS without verification, falling back to
- * plain HTTP).
+ * plain HTTP). With a `cache`, a pull resolves the reference to a digest (one HEAD) and takes
+ * manifests and blobs from the cache, fetching and storing only what it lacks.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { Action } from './auth.js';
+import type { BlobCache } from './blob-cache.js';
 import { parseWwwAuthenticate, repositoryScope } from './auth.js';
 import type { Credential, CredentialStore } from './credentials.js';
 import { credentialFor } from './credentials.js';
@@ -55,6 +57,8 @@ export interface RegistryClientOptions {
   userAgent?: string;
   /** Cancels every request of this client. */
   signal?: AbortSignal;
+  /** On-disk content-addressed cache for pulls (manifests by digest, blobs). */
+  cache?: BlobCache;
 }
 
 interface Endpoint {
@@ -602,18 +606,54 @@ export class RegistryClient {
     return digest;
   }
 
+  /** A manifest by digest from the cache (a tag is resolved with one HEAD), else fetched and stored. */
+  private async cachedManifest(ref: ImageReference): Promise<ManifestResult> {
+    const cache = this.opts.cache;
+    if (cache === undefined) return this.getManifest(ref);
+    const digest = ref.digest ?? (await this.resolveDigest(ref));
+    const bytes = await cache.get(digest);
+    if (bytes !== undefined) {
+      try {
+        const doc = parseManifestDocument(bytes, undefined, `cached manifest ${digest}`);
+        return { digest, mediaType: doc.mediaType, bytes };
+      } catch {
+        // not usable without the registry's content type: fetch it
+      }
+    }
+    const fetched = await this.getManifest({
+      registry: ref.registry,
+      repository: ref.repository,
+      digest,
+    });
+    await cache.put(fetched.digest, fetched.bytes);
+    return fetched;
+  }
+
+  /** A blob from the cache, else fetched (verified) and stored. */
+  private async cachedBlob(
+    ref: ImageReference,
+    desc: Pick<Descriptor, 'digest' | 'size'>,
+  ): Promise<Buffer> {
+    const cache = this.opts.cache;
+    const hit = await cache?.get(desc.digest);
+    if (hit !== undefined && hit.byteLength === desc.size) return hit;
+    const data = await this.getBlob(ref, desc);
+    await cache?.put(desc.digest, data);
+    return data;
+  }
+
   /** Pulls an image (choosing `platform`, linux/amd64 by default, from an index) without unpacking it. */
   async fetchImage(
     reference: ImageReference | string,
     platform: Platform = defaultPlatform,
   ): Promise<{ digest: string; image: Image }> {
     const ref = typeof reference === 'string' ? parseReference(reference) : reference;
-    const top = await this.getManifest(ref);
+    const top = await this.cachedManifest(ref);
     let manifest = top;
     const doc = parseManifestDocument(top.bytes, top.mediaType);
     if (doc.kind === 'index') {
       const chosen = selectManifest(doc.index, platform);
-      manifest = await this.getManifest({
+      manifest = await this.cachedManifest({
         registry: ref.registry,
         repository: ref.repository,
         digest: chosen.digest,
@@ -626,7 +666,7 @@ export class RegistryClient {
     const blobs = new Map<string, Buffer>();
     const descs = [parsed.manifest.config, ...parsed.manifest.layers];
     for (const d of descs) {
-      if (!blobs.has(d.digest)) blobs.set(d.digest, await this.getBlob(ref, d));
+      if (!blobs.has(d.digest)) blobs.set(d.digest, await this.cachedBlob(ref, d));
     }
     const image = assembleImage(
       manifest.bytes,

@@ -98,3 +98,12 @@ export { unifiedDiff } from './unified-diff.js';
 export { splitYamlDocuments, joinYamlDocuments, parseYaml } from './yaml.js';
 export { instantiate, type InstanceRequest } from './instantiate.js';
 export { importImage, pullPackage, type PullOptions } from './import-oci.js';
+export {
+  loadDesiredState,
+  defaultDesiredStateManifest,
+  phaseForKind,
+  desiredStatePhases,
+  type DesiredState,
+  type DesiredStatePhase,
+  type DesiredStateRequest,
+} from './desired-state.js';

@@ -8,12 +8,15 @@ import { registerBuild } from './build.js';
 import { registerClustertree } from './clustertree.js';
 import { registerCrds } from './crds.js';
 import { registerDebug } from './debug.js';
+import { registerDiff } from './diff.js';
 import { registerManager } from './manager.js';
 import { registerPause } from './pause.js';
+import { registerPreview } from './preview.js';
 import { registerRender } from './render.js';
 import { registerRepo } from './repo.js';
 import { registerRollout } from './rollout.js';
 import { registerServer } from './server.js';
+import { registerSync } from './sync.js';
 import { registerTree } from './tree.js';
 import { registerUpdate } from './update.js';
 import { registerValidate } from './validate.js';
@@ -29,8 +32,11 @@ export const commands: readonly RegisterCommand[] = [
   registerBuild,
   registerUpdate,
   registerRepo,
+  registerDiff,
+  registerPreview,
   registerServer,
   registerManager,
+  registerSync,
   registerRollout,
   registerPause,
   registerClustertree,

@@ -1,6 +1,11 @@
 /** `packsync manager`: run the registered controllers against a cluster until interrupted. */
 import type { Command } from 'commander';
-import { controllerSetups, type ControllerSetup } from '../../controllers/index.js';
+import {
+  controllerSetups,
+  defaultGitSyncTriggers,
+  startGitSyncWebhookReceiver,
+  type ControllerSetup,
+} from '../../controllers/index.js';
 import { parseBindAddress, startManager } from '../../controllers/runtime/index.js';
 import { UserError, errorMessage } from '../../errors.js';
 import type { CommandContext } from '../main.js';
@@ -10,6 +15,7 @@ interface ManagerFlags {
   metricsAddr: string;
   healthProbeBindAddress: string;
   workers: string;
+  webhookReceiverPort?: string;
 }
 
 /** Registers `manager` only once there is a controller for it to run (no stub verbs). */
@@ -45,6 +51,10 @@ export function addManagerCommand(
       ':8081',
     )
     .option('--workers <n>', 'parallel reconciles per controller', '4')
+    .option(
+      '--webhook-receiver-port <port>',
+      'serve Git webhooks (GitHub, GitLab, generic HMAC) that trigger GitSync syncs on this port',
+    )
     .addHelpText(
       'after',
       '\nExample:\n  packsync server --data-dir ./state --kubeconfig-out ./kubeconfig &\n  packsync manager --kubeconfig ./kubeconfig --metrics-addr 127.0.0.1:8080\n',
@@ -64,6 +74,7 @@ export function addManagerCommand(
           throw new UserError(`${flag}: ${errorMessage(err)}`);
         }
       }
+      const webhookPort = parsePort('--webhook-receiver-port', flags.webhookReceiverPort);
       const logger = ctx.logger().child({ component: 'manager' });
       let running;
       try {
@@ -78,16 +89,42 @@ export function addManagerCommand(
       } catch (err) {
         throw new UserError(`starting the manager: ${errorMessage(err)}`, { cause: err });
       }
+      const webhooks = await startWebhooks(webhookPort, logger).catch(async (err: unknown) => {
+        await running.stop();
+        throw err;
+      });
       ctx.io.stderr.write(
         `manager running: ${running.manager.controllerNames.join(', ')}` +
+          (webhooks ? `; git webhooks ${webhooks.url}` : '') +
           (running.metricsUrl ? `; metrics ${running.metricsUrl}/metrics` : '') +
           (running.healthUrl ? `; probes ${running.healthUrl}/healthz, /readyz` : '') +
           '\n',
       );
       await until();
       ctx.io.stderr.write('stopping: waiting for in-flight reconciles\n');
+      await webhooks?.stop();
       await running.stop();
     });
+}
+
+function parsePort(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 65535) throw new UserError(`${flag}: not a port number: ${text}`);
+  return n;
+}
+
+/** The GitSync webhook receiver (`--webhook-receiver-port`), reaching the running controllers. */
+async function startWebhooks(
+  port: number | undefined,
+  logger: Parameters<typeof startGitSyncWebhookReceiver>[0]['logger'],
+): Promise<{ url: string; stop(): Promise<void> } | undefined> {
+  if (port === undefined) return undefined;
+  try {
+    return await startGitSyncWebhookReceiver({ port, triggers: defaultGitSyncTriggers, logger });
+  } catch (err) {
+    throw new UserError(`--webhook-receiver-port: ${errorMessage(err)}`, { cause: err });
+  }
 }
 
 function waitForSignal(): Promise<void> {

@@ -2,12 +2,14 @@
  * (Cluster)Package reconcile: propagate `spec.paused` to the ObjectDeployment; unless paused and
  * unless the unpack hash matches `status.unpackedHash`, pull the image (de-duplicated), load,
  * instantiate and plan, then write the ObjectDeployment and its slices; a broken image or config
- * sets Invalid and leaves the last good ObjectDeployment alone. Finally mirror the OD's
- * conditions and revision and write the status when it changed.
+ * sets Invalid and leaves the last good ObjectDeployment alone; slices referenced by neither the
+ * OD nor its ObjectSets are deleted. Finally mirror the OD's conditions and revision and write the
+ * status when it changed.
  */
-import { coreGroup, coreVersion, type Condition } from '../../apis/index.js';
+import { coreGroup, coreVersion, labels as L, type Condition } from '../../apis/index.js';
 import {
   isAlreadyExists,
+  isNotFound,
   splitKey,
   type EventRecorder,
   type KubeObject,
@@ -19,6 +21,7 @@ import {
   instantiate,
   loadPackage,
   planDeployment,
+  type Package,
   type RawPackage,
 } from '../../packages/index.js';
 import { defaultRenderCapabilities } from '../../packages/engines.js';
@@ -26,19 +29,32 @@ import type { Result } from '../runtime/controller.js';
 import { sameStatus } from '../object-set/status.js';
 import { pullBackoff } from './backoff.js';
 import { changeCause, desiredDeployment, desiredSlices, mergeDeployment } from './desired.js';
-import { unpackHash } from './hash.js';
+import type { Environment } from './environment.js';
+import { unpackHash, type HashInputs } from './hash.js';
 import { PullDeduper, type PullFn } from './pull.js';
 import type { PackageScope } from './scope.js';
 import { mirrorDeployment, phaseOf, unpackConditions, type UnpackOutcome } from './status.js';
 
 const apiVersion = `${coreGroup}/${coreVersion}`;
+const loadedLimit = 32;
 
 export interface PackageDeps {
+  /** Reads (Cluster)Packages and (Cluster)ObjectDeployments (the manager's informer cache). */
   reader: KubeReader;
+  /** Lists slices and ObjectSets for the slice GC; default `reader`. */
+  uncached?: KubeReader | undefined;
   writer: KubeWriter;
   pull: PullFn;
   events?: EventRecorder | undefined;
   now?: (() => Date) | undefined;
+  /** `.environment` for rendering; default empty. */
+  environment?: (() => Promise<Environment>) | undefined;
+  /** The reference pulled for `spec.image` (prefix and host overrides); default unchanged. */
+  resolveImage?: ((image: string) => string) | undefined;
+  /** Hash inputs besides the spec (modifier, prefix overrides). */
+  hashInputs?: HashInputs | undefined;
+  /** Delay after the n-th consecutive failed pull; default 10 s doubling to 300 s. */
+  pullBackoff?: ((failures: number) => number) | undefined;
 }
 
 interface PackageSpecLike {
@@ -56,6 +72,8 @@ export class PackageReconciler {
   private readonly puller: PullDeduper;
   /** Consecutive failed pulls by Package key (for the backoff); dropped when the Package goes. */
   private readonly failures = new Map<string, number>();
+  /** Loaded packages by `digest\0component`, oldest first. */
+  private readonly loaded = new Map<string, Package>();
 
   constructor(
     readonly scope: PackageScope,
@@ -96,7 +114,7 @@ export class PackageReconciler {
       });
     }
 
-    const hash = unpackHash(pkg.spec ?? {});
+    const hash = unpackHash(pkg.spec ?? {}, this.deps.hashInputs);
     let outcome: UnpackOutcome;
     let result: Result = {};
     if (paused) outcome = { kind: 'paused' };
@@ -104,13 +122,14 @@ export class PackageReconciler {
     else {
       let pulled: { digest: string; raw: RawPackage } | undefined;
       try {
-        pulled = await this.puller.pull(spec.image ?? '');
+        const image = spec.image ?? '';
+        pulled = await this.puller.pull(this.deps.resolveImage?.(image) ?? image);
         this.failures.delete(key);
       } catch (err) {
         const n = (this.failures.get(key) ?? 0) + 1;
         this.failures.set(key, n);
         outcome = { kind: 'pull-failed', message: messageOf(err) };
-        result = { requeueAfter: pullBackoff(n) };
+        result = { requeueAfter: (this.deps.pullBackoff ?? pullBackoff)(n) };
       }
       if (pulled !== undefined) {
         const deployed = await this.deploy(pkg, spec, pulled, od);
@@ -142,6 +161,21 @@ export class PackageReconciler {
     return result;
   };
 
+  /** The loaded package of an image digest and component, memoised (loading is pure). */
+  private load(
+    pulled: { digest: string; raw: RawPackage },
+    component: string | undefined,
+  ): Package {
+    const key = `${pulled.digest}\0${component ?? ''}`;
+    let pkg = this.loaded.get(key);
+    if (pkg === undefined) {
+      pkg = loadPackage(pulled.raw, component === undefined ? {} : { component });
+      this.loaded.set(key, pkg);
+      if (this.loaded.size > loadedLimit) this.loaded.delete(this.loaded.keys().next().value ?? '');
+    }
+    return pkg;
+  }
+
   /** Load, instantiate, plan and write; any load/config/render error is `ok: false`. */
   private async deploy(
     pkg: KubeObject,
@@ -152,12 +186,10 @@ export class PackageReconciler {
     const name = pkg.metadata.name ?? '';
     const namespace = this.scope.namespaced ? (pkg.metadata.namespace ?? '') : '';
     const config = spec.config ?? {};
+    const environment = (await this.deps.environment?.()) ?? {};
     let plan: ReturnType<typeof planDeployment>;
     try {
-      const loaded = loadPackage(
-        pulled.raw,
-        spec.component === undefined ? {} : { component: spec.component },
-      );
+      const loaded = this.load(pulled, spec.component);
       const instance = instantiate(
         loaded,
         {
@@ -167,7 +199,7 @@ export class PackageReconciler {
           annotations: pkg.metadata.annotations ?? {},
           image: spec.image ?? '',
           config,
-          environment: {},
+          environment,
         },
         defaultRenderCapabilities(),
       );
@@ -220,6 +252,45 @@ export class PackageReconciler {
         if (!isAlreadyExists(err)) throw err;
       }
     }
+    await this.collectSlices(od);
     return { ok: true, od };
+  }
+
+  /** Deletes the OD's slices that neither the OD nor any of its ObjectSets references. */
+  private async collectSlices(od: KubeObject): Promise<void> {
+    const name = od.metadata.name ?? '';
+    const namespace = this.scope.namespaced ? od.metadata.namespace : undefined;
+    const reader = this.deps.uncached ?? this.deps.reader;
+    const slices = await reader.list(apiVersion, this.scope.sliceKind, {
+      namespace,
+      labelSelector: `${L.sliceOwner}=${name}`,
+    });
+    if (slices.items.length === 0) return;
+    const used = new Set<string>();
+    const addPhases = (spec: unknown) => {
+      const phases = (spec as { phases?: { slices?: string[] }[] } | undefined)?.phases ?? [];
+      for (const p of phases) for (const s of p.slices ?? []) used.add(s);
+    };
+    addPhases((od.spec as { template?: { spec?: unknown } } | undefined)?.template?.spec);
+    const sets = await reader.list(
+      apiVersion,
+      this.scope.namespaced ? 'ObjectSet' : 'ClusterObjectSet',
+      { namespace, labelSelector: `${L.objectDeployment}=${name}` },
+    );
+    for (const set of sets.items) addPhases(set.spec);
+    for (const slice of slices.items) {
+      const sliceName = slice.metadata.name ?? '';
+      if (used.has(sliceName)) continue;
+      try {
+        await this.deps.writer.delete({
+          apiVersion,
+          kind: this.scope.sliceKind,
+          name: sliceName,
+          namespace,
+        });
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
   }
 }

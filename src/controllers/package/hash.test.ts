@@ -19,3 +19,18 @@ describe('unpackHash', () => {
     expect(stableJson({ a: [2, 1], b: undefined })).toBe('{"a":[2,1]}');
   });
 });
+
+describe('unpackHash inputs beyond the spec', () => {
+  const spec = { image: 'quay.io/a/b:1' };
+  it('changes with the hash modifier', () => {
+    expect(unpackHash(spec, { modifier: 'x' })).not.toBe(unpackHash(spec));
+    expect(unpackHash(spec, { modifier: '' })).toBe(unpackHash(spec));
+  });
+  it('changes with image-prefix overrides only when there are some', () => {
+    expect(unpackHash(spec, { imagePrefixOverrides: [] })).toBe(unpackHash(spec));
+    const a = unpackHash(spec, { imagePrefixOverrides: [{ from: 'quay.io/', to: 'r.local/' }] });
+    const b = unpackHash(spec, { imagePrefixOverrides: [{ from: 'quay.io/', to: 'm.local/' }] });
+    expect(a).not.toBe(unpackHash(spec));
+    expect(a).not.toBe(b);
+  });
+});

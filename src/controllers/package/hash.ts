@@ -1,8 +1,11 @@
 /**
- * The unpack hash: sha256 of a stable JSON of the whole `spec` (image, config, component, paused).
- * Equal to `status.unpackedHash` means the package was already pulled and deployed as it stands.
+ * The unpack hash: sha256 of a stable JSON of the whole `spec` (image, config, component, paused)
+ * plus the manager's hash modifier, plus a hash of the image-prefix overrides when there are any
+ * (as Package Operator does). Equal to `status.unpackedHash` means the package was already pulled
+ * and deployed as it stands.
  */
 import { createHash } from 'node:crypto';
+import type { ImagePrefixOverride } from './overrides.js';
 
 /** JSON with object keys sorted at every level, so key order never changes the hash. */
 export function stableJson(value: unknown): string {
@@ -16,6 +19,19 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-export function unpackHash(spec: unknown): string {
-  return createHash('sha256').update(stableJson(spec)).digest('hex');
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export interface HashInputs {
+  /** The manager's `--package-hash-modifier`: changing it re-renders every package. */
+  modifier?: string | undefined;
+  imagePrefixOverrides?: readonly ImagePrefixOverride[] | undefined;
+}
+
+export function unpackHash(spec: unknown, inputs: HashInputs = {}): string {
+  let text = stableJson(spec) + (inputs.modifier ?? '');
+  const overrides = inputs.imagePrefixOverrides ?? [];
+  if (overrides.length > 0) text += sha256(stableJson(overrides));
+  return sha256(text);
 }
