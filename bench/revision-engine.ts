@@ -59,6 +59,12 @@ function cpuSeconds(pid: number | undefined): number {
   return (Number(f[11]) + Number(f[12])) / 100;
 }
 
+/** CPU of this process's waited-for children (kubectl, once execFileSync has returned). */
+function childCpuSeconds(): number {
+  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[13]) + Number(f[14])) / 100;
+}
+
 function objects(ns: string, i: number): KubeObject[] {
   const app = `app-${i}`;
   return [
@@ -191,10 +197,13 @@ await manager.ask({ op: 'stop' }).catch(() => undefined);
 // kubectl apply --server-side of the same objects (another namespace) against the same server.
 let kubectlMs: number | undefined;
 let kubectlLog: Log | undefined;
+let kubectlCpu: { server: number; kubectl: number } | undefined;
 try {
   const docs = [...Array(N).keys()].flatMap((i) => objects('kubectl', i));
   writeFileSync(join(tmp, 'objects.yaml'), docs.map((d) => stringify(d)).join('---\n'));
   const fromKubectl = await mark();
+  const serverCpuK = cpuSeconds(server.proc.pid);
+  const childCpuK = childCpuSeconds();
   const tk = Date.now();
   execFileSync(
     'kubectl',
@@ -202,6 +211,10 @@ try {
     { stdio: 'ignore', maxBuffer: 64 * 1024 * 1024 },
   );
   kubectlMs = Date.now() - tk;
+  kubectlCpu = {
+    server: cpuSeconds(server.proc.pid) - serverCpuK,
+    kubectl: childCpuSeconds() - childCpuK,
+  };
   kubectlLog = await server.ask<Log>({ op: 'log', from: fromKubectl });
 } catch (err) {
   console.log(`kubectl apply skipped: ${(err as Error).message.split('\n')[0]}`);
@@ -256,6 +269,10 @@ if (kubectlMs !== undefined) {
   console.log(
     `kubectl apply --server-side:     ${s(kubectlMs)} for ${4 * N} objects, ${total(k)} requests`,
   );
+  if (kubectlCpu !== undefined)
+    console.log(
+      `CPU during kubectl apply:        server ${kubectlCpu.server.toFixed(1)} s, kubectl ${kubectlCpu.kubectl.toFixed(1)} s`,
+    );
   if (applied !== undefined)
     console.log(
       `ratio packsync/kubectl, apply:     ${(applied / kubectlMs).toFixed(2)} (deployments created -> all ${4 * N} objects applied)`,

@@ -15,6 +15,7 @@ import {
 } from '../../kube/index.js';
 import { compileLabelSelector } from '../../probing/index.js';
 import type { Result } from '../runtime/controller.js';
+import { ParseMemo } from '../object-set/parse-memo.js';
 import { coreApiVersion, type ObjectSetScope } from '../object-set/scope.js';
 import { sameStatus } from '../object-set/status.js';
 import { planArchival } from './archive.js';
@@ -35,10 +36,26 @@ export interface ObjectDeploymentDeps {
 }
 
 export class ObjectDeploymentReconciler {
+  /** Parsed deployments by key and resourceVersion (read-only values). */
+  private readonly parsed = new ParseMemo((raw: KubeObject) =>
+    parseObject(this.scope.deploymentKind, raw),
+  );
+
+  /** Template hashes of memoized (unchanged) templates. */
+  private readonly hashes = new WeakMap<object, { count: number; hash: string }>();
+
   constructor(
     readonly scope: ObjectSetScope,
     private readonly deps: ObjectDeploymentDeps,
   ) {}
+
+  private hashOf(template: object, count: number): string {
+    const hit = this.hashes.get(template);
+    if (hit?.count === count) return hit.hash;
+    const hash = templateHash(template, count);
+    this.hashes.set(template, { count, hash });
+    return hash;
+  }
 
   reconcile = async (key: string): Promise<Result> => {
     const { namespace, name } = splitKey(key);
@@ -48,14 +65,17 @@ export class ObjectDeploymentReconciler {
       name,
       namespace,
     });
-    if (raw === undefined || raw.metadata.deletionTimestamp !== undefined) return {};
-    const parsed = parseObject(this.scope.deploymentKind, raw);
+    if (raw === undefined || raw.metadata.deletionTimestamp !== undefined) {
+      this.parsed.forget(key);
+      return {};
+    }
+    const parsed = this.parsed.get(key, raw);
     if (!parsed.ok)
       throw new Error(`invalid ${this.scope.deploymentKind} ${key}: ${parsed.errors.join(', ')}`);
     const od = parsed.value;
     const status = { ...((raw.status ?? {}) as Record<string, unknown>) };
     const collisionCount = Number(od.status.collisionCount ?? 0);
-    const hash = templateHash(od.spec.template, collisionCount);
+    const hash = this.hashOf(od.spec.template, collisionCount);
     status.templateHash = hash;
 
     const matches = compileLabelSelector(od.spec.selector);

@@ -27,6 +27,7 @@ import {
   type RuntimeLogger,
 } from '../../kube/index.js';
 import { parseProbes, type Prober } from '../../probing/index.js';
+import { ParseMemo } from './parse-memo.js';
 import type { Result } from '../runtime/controller.js';
 import { CollisionError } from './adoption.js';
 import { archivalConditions, objectSetConditions, type Outcome } from './conditions.js';
@@ -89,6 +90,10 @@ export class ObjectSetReconciler {
    * status write's own watch event brings that reconcile.
    */
   private readonly written = new Map<string, { before: string | undefined; after: KubeObject }>();
+  /** Parsed sets by key and resourceVersion (read-only values). */
+  private readonly parsed = new ParseMemo((raw: KubeObject) =>
+    parseObject(this.scope.objectSetKind, raw),
+  );
 
   constructor(
     readonly scope: ObjectSetScope,
@@ -112,8 +117,11 @@ export class ObjectSetReconciler {
       raw.metadata = { ...raw.metadata, resourceVersion: w.after.metadata.resourceVersion };
       raw.status = w.after.status;
     } else this.written.delete(key);
-    if (raw === undefined) return {};
-    const parsed = parseObject(this.scope.objectSetKind, raw);
+    if (raw === undefined) {
+      this.parsed.forget(key);
+      return {};
+    }
+    const parsed = this.parsed.get(key, raw);
     if (!parsed.ok)
       throw new Error(`invalid ${this.scope.objectSetKind} ${key}: ${parsed.errors.join(', ')}`);
     const os = parsed.value;
@@ -397,12 +405,18 @@ export class ObjectSetReconciler {
     const was = (t: string) => before.find((c) => c.type === t);
     const now = (t: string) => after.find((c) => c.type === t);
     const a = now(T.available);
-    if (a !== undefined && a.status !== was(T.available)?.status) {
+    const s = now(T.succeeded);
+    const succeeded = s?.status === 'True' && was(T.succeeded)?.status !== 'True';
+    // Succeeded implies Available: a set that turns both at once (no success delay, the usual
+    // rollout) gets the one Succeeded event, not two events per revision.
+    if (
+      a !== undefined &&
+      a.status !== was(T.available)?.status &&
+      !(succeeded && a.status === 'True')
+    ) {
       ev.event(raw, a.status === 'True' ? 'Normal' : 'Warning', a.reason, a.message);
     }
-    const s = now(T.succeeded);
-    if (s?.status === 'True' && was(T.succeeded)?.status !== 'True')
-      ev.event(raw, 'Normal', s.reason, s.message);
+    if (succeeded && s !== undefined) ev.event(raw, 'Normal', s.reason, s.message);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -475,7 +475,7 @@ export class ApiCore {
     const old = this.served(t, existing);
     let obj: KubeObject;
     if (opts.subresource === 'status') {
-      obj = { ...clone(old), status: incoming.status };
+      obj = { ...statusBase(t, old), status: incoming.status };
       if (incoming.status === undefined) delete obj.status;
       if (applied) obj.metadata.managedFields = incoming.metadata.managedFields;
     } else {
@@ -800,6 +800,21 @@ export class ApiCore {
     if (this.finalizable(obj)) return this.store.remove(namespacesRk, '', name) ?? obj;
     return this.store.put(namespacesRk, obj);
   }
+}
+
+/**
+ * The object a status write starts from: a copy of the stored one. For a custom resource
+ * everything but metadata and status is shared with the stored object: nothing below writes to
+ * it (the served object has every default already, so defaulting leaves it as it is), and
+ * validation skips the very same values quickly (they are ratcheted).
+ */
+function statusBase(t: ResourceType, old: KubeObject): KubeObject {
+  if (t.crd === undefined || !t.schema) return clone(old);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(old)) {
+    out[k] = k === 'metadata' ? clone(v) : v; // status: replaced by the caller
+  }
+  return out as KubeObject;
 }
 
 /** Clients may send timestamps with fractions (client-node's Date); the server keeps seconds. */

@@ -5,7 +5,13 @@
  */
 import { FieldSet, goJson, pathString } from './field-set.js';
 import { clone, isPlainObject } from './json-merge-patch.js';
-import type { FieldConflict, KubeObject, ManagedFieldsEntry, TypeSchema } from './types.js';
+import type {
+  FieldConflict,
+  FieldsV1,
+  KubeObject,
+  ManagedFieldsEntry,
+  TypeSchema,
+} from './types.js';
 import { PatchError } from './types.js';
 import { compareValues, toFieldSet, validateApplied } from './typed.js';
 import { Conflicts, applyObject, updateObject } from './updater.js';
@@ -82,6 +88,32 @@ const stripSet = FieldSet.fromPaths([
   ].map((f) => ['f:metadata', `f:${f}`]),
 ]);
 
+/**
+ * FieldsV1 objects this module wrote and the sets they encode, both ways: a manager whose set a
+ * write leaves as it is keeps its FieldsV1 object (no decode, no encode). Sets are never changed
+ * in place (every FieldSet operation returns a new set), nor are stored objects.
+ */
+const encodedSets = new WeakMap<FieldSet, FieldsV1>();
+const decodedSets = new WeakMap<object, FieldSet>();
+
+function decodeFields(f: unknown): FieldSet {
+  if (isPlainObject(f)) {
+    const hit = decodedSets.get(f);
+    if (hit !== undefined) return hit;
+  }
+  return FieldSet.fromFieldsV1(f);
+}
+
+function encodeFields(set: FieldSet): FieldsV1 {
+  let f = encodedSets.get(set);
+  if (f === undefined) {
+    f = set.toFieldsV1();
+    encodedSets.set(set, f);
+    decodedSets.set(f, set);
+  }
+  return f;
+}
+
 function decodeManagedFields(entries: unknown): Decoded {
   const out: Decoded = { managers: new Map(), ids: new Map(), times: new Map() };
   if (!Array.isArray(entries)) return out;
@@ -100,7 +132,7 @@ function decodeManagedFields(entries: unknown): Decoded {
       subresource: typeof e.subresource === 'string' ? e.subresource : '',
     };
     const key = idKey(id);
-    const set = FieldSet.fromFieldsV1(e.fieldsV1);
+    const set = decodeFields(e.fieldsV1);
     out.ids.set(key, id);
     out.times.set(key, typeof e.time === 'string' ? e.time : undefined);
     out.managers.set(key, {
@@ -133,7 +165,7 @@ function encodeManagedFields(d: Decoded): ManagedFieldsEntry[] {
       apiVersion: vs.apiVersion,
       ...(t === undefined ? {} : { time: t }),
       fieldsType: 'FieldsV1',
-      fieldsV1: vs.set.toFieldsV1(),
+      fieldsV1: encodeFields(vs.set),
       ...(id.subresource ? { subresource: id.subresource } : {}),
     };
     entries.push(e);
@@ -182,6 +214,31 @@ function withoutManagedFields(obj: KubeObject | undefined): Record<string, unkno
   const out = clone(obj) as Record<string, unknown>;
   const meta = out.metadata;
   if (isPlainObject(meta)) delete meta.managedFields;
+  return out;
+}
+
+/** A shallow view of the object without managedFields: shares everything else with `obj`. */
+function viewWithoutManagedFields(obj: KubeObject | undefined): Record<string, unknown> {
+  if (!obj) return {};
+  const out: Record<string, unknown> = { ...obj };
+  if (isPlainObject(obj.metadata)) {
+    const { managedFields: _mf, ...meta } = obj.metadata;
+    out.metadata = meta;
+  }
+  return out;
+}
+
+/**
+ * The object without the top-level fields that are members of `reset` (a comparison leaves them
+ * out anyway: every path under them is dropped from it).
+ */
+function withoutTopLevel(
+  obj: Record<string, unknown>,
+  reset: FieldSet | undefined,
+): Record<string, unknown> {
+  if (!reset) return obj;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(obj)) if (!reset.members.has(`f:${k}`)) out[k] = obj[k];
   return out;
 }
 
@@ -467,8 +524,10 @@ export function recordUpdate(input: UpdateInput): KubeObject {
   }
   decoded ??= decodeOrEmpty(input.before?.metadata.managedFields);
   const version = typeof after.apiVersion === 'string' ? after.apiVersion : '';
-  const before = withoutManagedFields(input.before);
-  const next = withoutManagedFields(input.after);
+  // Neither is changed below: views without managedFields (no deep copies), and the comparison
+  // leaves out the top-level fields the write may not touch (its result ignores them anyway).
+  const before = viewWithoutManagedFields(input.before);
+  const next = viewWithoutManagedFields(input.after);
   const reset = resetFields(
     input.before ?? input.after,
     input.subresource,
@@ -483,8 +542,8 @@ export function recordUpdate(input: UpdateInput): KubeObject {
   const key = idKey(id);
   const current = '\u0000current-operation';
   const managers = updateObject(
-    before,
-    next,
+    withoutTopLevel(before, reset),
+    withoutTopLevel(next, reset),
     input.schema,
     version,
     decoded.managers,

@@ -120,6 +120,26 @@ function rulesOf(schema: SchemaNode): CompiledRules | undefined {
   return compiled;
 }
 
+const rulesBeneathCache = new WeakMap<SchemaNode, boolean>();
+
+/** Whether the schema or any schema the walk descends into has `x-kubernetes-validations`. */
+function rulesBeneath(s: SchemaNode): boolean {
+  let r = rulesBeneathCache.get(s);
+  if (r === undefined) {
+    rulesBeneathCache.set(s, true); // a cycle counts as rules (the walk is not skipped)
+    const raw = s['x-kubernetes-validations'];
+    const it = items(s);
+    const add = additional(s);
+    r =
+      (Array.isArray(raw) && raw.length > 0) ||
+      (it !== undefined && rulesBeneath(it)) ||
+      (add !== undefined && rulesBeneath(add)) ||
+      Object.values(properties(s) ?? {}).some((p) => isRecord(p) && rulesBeneath(p));
+    rulesBeneathCache.set(s, r);
+  }
+  return r;
+}
+
 /** CEL compile errors of every `x-kubernetes-validations` rule of a schema (CRD validation). */
 export function ruleProblems(schema: SchemaNode, path: string): FieldProblem[] {
   const out: FieldProblem[] = [];
@@ -451,6 +471,9 @@ function walk(
   resourceRoot: boolean,
   ctx: Ctx,
 ): void {
+  // The very same value as before on an update: every schema error in it is ratcheted, so
+  // without CEL rules under it there is nothing to report.
+  if (ctx.update && old?.has === true && old.value === v && !rulesBeneath(s)) return;
   let eq: boolean | undefined;
   const unchanged = (): boolean => {
     if (!old) return parentUnchanged();
