@@ -37,6 +37,25 @@ export const objectMeta = s
   .preserveUnknown();
 export type ObjectMeta = Infer<typeof objectMeta>;
 
+/** The fields of ObjectMeta, in Go's field order (JSON output, pruning, unknown-field checks). */
+export const objectMetaFieldNames = [
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+] as const;
+
 export const conditionStatuses = ['True', 'False', 'Unknown'] as const;
 export type ConditionStatus = (typeof conditionStatuses)[number];
 

@@ -4,6 +4,7 @@
  * `json.MarshalIndent` with four spaces, and sigs.k8s.io/yaml (keys sorted, sequences not indented).
  */
 import { stringify } from 'yaml';
+import { objectMetaFieldNames } from '../apis/index.js';
 
 /** A pterm table with a header row, as `PrintTable` writes it. */
 export function ptermTable(
@@ -25,23 +26,7 @@ export function ptermTable(
 
 /** Go's field order for the parts of a Kubernetes object it knows; other keys keep their order. */
 const objectOrder = ['kind', 'apiVersion', 'metadata', 'spec', 'status'];
-const metaOrder = [
-  'name',
-  'generateName',
-  'namespace',
-  'selfLink',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'labels',
-  'annotations',
-  'ownerReferences',
-  'finalizers',
-  'managedFields',
-];
+const metaOrder: readonly string[] = objectMetaFieldNames;
 const conditionOrder = [
   'type',
   'status',

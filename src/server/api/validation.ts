@@ -2,6 +2,7 @@
 import type { FieldProblem } from '../errors.js';
 import type { ResourceType } from '../registry/types.js';
 import { isRecord, type KubeObject } from '../types.js';
+import { objectMetaFields } from '../schema/types.js';
 
 const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -84,24 +85,6 @@ export function metadataProblems(obj: KubeObject): FieldProblem[] {
   return out;
 }
 
-const metadataFields = new Set([
-  'name',
-  'generateName',
-  'namespace',
-  'selfLink',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'labels',
-  'annotations',
-  'ownerReferences',
-  'finalizers',
-  'managedFields',
-]);
-
 /**
  * Paths of fields the kind does not know. CR paths come from the schema (pruning applies, see
  * `prune`); built-ins are checked at the top level and in metadata only (shallow in part 1).
@@ -110,7 +93,7 @@ export function unknownFields(t: ResourceType, obj: Record<string, unknown>): st
   const out: string[] = [];
   if (isRecord(obj.metadata)) {
     for (const k of Object.keys(obj.metadata))
-      if (!metadataFields.has(k)) out.push(`metadata.${k}`);
+      if (!objectMetaFields.has(k)) out.push(`metadata.${k}`);
   }
   if (t.topLevelFields) {
     for (const k of Object.keys(obj)) if (!t.topLevelFields.includes(k)) out.push(k);

@@ -1,5 +1,6 @@
 /** The loose shape of an apiextensions JSONSchemaProps node as stored in a CRD. */
 import { isRecord } from '../types.js';
+import { objectMetaFieldNames } from '../../apis/index.js';
 
 export type SchemaNode = Record<string, unknown>;
 
@@ -30,20 +31,4 @@ export function isEmbedded(s: SchemaNode): boolean {
 }
 
 /** ObjectMeta fields kept in the metadata of the root and of embedded resources. */
-export const objectMetaFields: ReadonlySet<string> = new Set([
-  'name',
-  'generateName',
-  'namespace',
-  'selfLink',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'labels',
-  'annotations',
-  'ownerReferences',
-  'finalizers',
-  'managedFields',
-]);
+export const objectMetaFields: ReadonlySet<string> = new Set(objectMetaFieldNames);
