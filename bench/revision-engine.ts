@@ -7,57 +7,34 @@
 // Run: npx tsx bench/revision-engine.ts [count]   (prints figures; decides nothing)
 // Env: BENCH_WORKERS (default 4, as `packsync manager`), BENCH_NO_BUILD=1 (use dist/ as is),
 // BENCH_PROF=<dir> (CPU profiles of the server and the manager).
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { crds } from '../src/apis/index.js';
 import { KubeClient, type KubeObject } from '../src/kube/index.js';
+import {
+  buildDist,
+  cpuSeconds,
+  managerIdle,
+  mb,
+  pool,
+  procStatus,
+  seconds as s,
+  startManagerChild,
+  startServerChild,
+  table,
+  total,
+  writes,
+  type Log,
+  type Memory,
+} from './children.js';
 
 const N = Number(process.argv[2] ?? 1000);
 const PKO = 'package-operator.run/v1alpha1';
-const root = join(import.meta.dirname, '..');
 
-if (!process.env.BENCH_NO_BUILD) {
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-}
-
-/** A child process answering one message at a time. */
-class Child {
-  private waiting: { resolve: (m: unknown) => void; reject: (e: Error) => void }[] = [];
-  constructor(readonly proc: ChildProcess) {
-    proc.on('message', (m) => this.waiting.shift()?.resolve(m));
-    proc.on('exit', (code) => {
-      for (const w of this.waiting.splice(0)) w.reject(new Error(`child exited with ${code}`));
-    });
-  }
-  next<T>(): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.push({ resolve: (m) => resolve(m as T), reject });
-    });
-  }
-  ask<T>(msg: object): Promise<T> {
-    const p = this.next<T>();
-    this.proc.send(msg);
-    return p;
-  }
-}
-
-function procStatus(pid: number | undefined): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const line of readFileSync(`/proc/${pid ?? 0}/status`, 'utf8').split('\n')) {
-    const m = /^(Vm\w+):\s+(\d+) kB/.exec(line);
-    if (m) out[m[1]!] = Number(m[2]) * 1024;
-  }
-  return out;
-}
-function cpuSeconds(pid: number | undefined): number {
-  const f = readFileSync(`/proc/${pid ?? 0}/stat`, 'utf8')
-    .split(') ')[1]!
-    .split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
+buildDist();
 
 /** CPU of this process's waited-for children (kubectl, once execFileSync has returned). */
 function childCpuSeconds(): number {
@@ -97,29 +74,9 @@ function objects(ns: string, i: number): KubeObject[] {
   ];
 }
 
-async function pool<T>(items: T[], width: number, fn: (t: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) await fn(items[next++]!);
-    }),
-  );
-}
-
-// BENCH_PROF=<dir> writes CPU profiles of both children there.
-const prof = (name: string) =>
-  process.env.BENCH_PROF
-    ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.BENCH_PROF, name)}`]
-    : [];
 const tmp = mkdtempSync(join(tmpdir(), 'packsync-bench-'));
-const server = new Child(
-  fork(join(import.meta.dirname, 'revision-server-child.ts'), [], {
-    execArgv: ['--import', 'tsx', ...prof('server')],
-  }),
-);
-const { kubeconfig } = await server.next<{ kubeconfig: string }>();
 const kubeconfigPath = join(tmp, 'kubeconfig');
-writeFileSync(kubeconfigPath, kubeconfig);
+const { server, kubeconfig } = await startServerChild(kubeconfigPath);
 
 const client = await KubeClient.fromKubeConfigString(kubeconfig, { userAgent: 'bench' });
 for (const crd of crds()) await client.create(crd as unknown as KubeObject);
@@ -131,14 +88,8 @@ for (const ns of ['bench', 'kubectl'])
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
 
 const workers = process.env.BENCH_WORKERS ?? '4';
-const manager = new Child(
-  fork(join(import.meta.dirname, 'revision-manager-child.mjs'), [kubeconfigPath, workers], {
-    execArgv: ['--expose-gc', ...prof('manager')],
-  }),
-);
-const started = await manager.next<{ memory: { rss: number } }>();
+const { manager, started } = await startManagerChild(kubeconfigPath, workers);
 
-type Log = { byAgent: Record<string, Record<string, number>>; last: Record<string, string> };
 const mark = async () => (await server.ask<{ mark: number }>({ op: 'mark' })).mark;
 await server.ask({ op: 'expect', ns: 'bench', n: N });
 const serverCpu0 = cpuSeconds(server.proc.pid);
@@ -173,11 +124,7 @@ const cpu = {
   manager: cpuSeconds(manager.proc.pid) - managerCpu0,
 };
 // Until the manager's queues are idle (status writes after Available included).
-for (let quiet = 0; quiet < 5;) {
-  const st = await manager.ask<{ busy: boolean }>({ op: 'state' });
-  quiet = st.busy ? 0 : quiet + 1;
-  await new Promise((r) => setTimeout(r, 100));
-}
+await managerIdle(manager);
 const rolloutLog = await server.ask<Log>({ op: 'log', from: fromRollout });
 
 const fromResync = await mark();
@@ -187,9 +134,8 @@ const resyncMs = Date.now() - tr;
 const resyncLog = await server.ask<Log>({ op: 'log', from: fromResync });
 
 const mem = procStatus(manager.proc.pid);
-type Mem = { rss: number; heapTotal: number; heapUsed: number; external: number };
-const state = await manager.ask<{ logged: [string, number][]; peak: Mem }>({ op: 'state' });
-const afterGc = await manager.ask<{ memory: Mem; spaces: [string, number, number][] }>({
+const state = await manager.ask<{ logged: [string, number][]; peak: Memory }>({ op: 'state' });
+const afterGc = await manager.ask<{ memory: Memory; spaces: [string, number, number][] }>({
   op: 'gc',
 });
 await manager.ask({ op: 'stop' }).catch(() => undefined);
@@ -222,18 +168,6 @@ try {
   rmSync(tmp, { recursive: true, force: true });
 }
 
-const s = (ms: number | undefined) => (ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
-const mb = (b: number | undefined) => `${((b ?? 0) / 1024 / 1024).toFixed(0)} MB`;
-const total = (t: Record<string, number> = {}) => Object.values(t).reduce((a, b) => a + b, 0);
-const writes = (t: Record<string, number> = {}) =>
-  Object.entries(t)
-    .filter(([k]) => !k.startsWith('GET ') && !k.includes('(dry-run)'))
-    .reduce((a, [, v]) => a + v, 0);
-const table = (t: Record<string, number> = {}) =>
-  Object.entries(t)
-    .sort((a, b) => b[1] - a[1])
-    .map(([k, v]) => `    ${String(v).padStart(6)}  ${k}`)
-    .join('\n');
 const mgrReq = rolloutLog.byAgent.packsync ?? {};
 const applied = at.objectsApplied === undefined ? undefined : at.objectsApplied - t0;
 const available = at.allAvailable === undefined ? undefined : at.allAvailable - t0;

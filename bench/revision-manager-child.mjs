@@ -1,13 +1,15 @@
 // The manager for bench/revision-engine.ts, alone in its own process and run from the compiled
 // dist/ (as `packsync manager` runs), so that its RSS is the controllers' and nothing else's.
-// argv: <kubeconfig file> <workers>. IPC: 'state' (queues, memory), 'resync' (every key of every
+// argv: <kubeconfig file> <workers> [JSON options: { controllers, workersByController }] (see
+// ManagerChildOptions in children.ts). IPC: 'state' (queues, memory), 'resync' (every key of every
 // controller again; answers when the queues are idle), 'gc', 'stop'.
 import { readFileSync } from 'node:fs';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { buildControllerSetups } from '../dist/controllers/index.js';
 import { startManager } from '../dist/controllers/runtime/index.js';
 
-const [kubeconfig, workers] = process.argv.slice(2);
+const [kubeconfig, workers, optionsJson] = process.argv.slice(2);
+const childOpts = JSON.parse(optionsJson ?? '{}');
 const logged = new Map();
 const count = (level) => (obj, msg) => {
   const err = obj?.err === undefined ? '' : String(obj.err).slice(0, 100);
@@ -23,7 +25,7 @@ const logger = {
 };
 
 const controllers = [];
-const setups = buildControllerSetups().map((s) => ({
+const setups = buildControllerSetups(childOpts.controllers).map((s) => ({
   name: s.name,
   setup: async (mgr, opts) => {
     const c = await s.setup(mgr, opts);
@@ -35,6 +37,7 @@ const running = await startManager({
   kubeconfigYaml: readFileSync(kubeconfig, 'utf8'),
   setups,
   workers: Number(workers ?? 4),
+  workersByController: childOpts.workersByController,
   metricsAddr: '0',
   healthAddr: '0',
   logger,

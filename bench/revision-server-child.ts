@@ -1,5 +1,5 @@
-// The embedded API server for bench/revision-engine.ts, in its own process: it reports, over IPC,
-// when the rollout reaches its milestones (from store events, so the bench never polls the API)
+// The embedded API server for bench/revision-engine.ts and bench/package-controller.ts, in its own
+// process: it reports, over IPC, when the rollout reaches its milestones (from store events, so the bench never polls the API)
 // and summarises its request log by kind of request.
 import { startServer } from '../src/server/index.js';
 import type { KubeObject } from '../src/kube/index.js';
@@ -17,6 +17,8 @@ interface Watch {
   objects: Set<string>;
   sets: Set<string>;
   deployments: Set<string>;
+  written: Set<string>;
+  packages: Set<string>;
   at: Record<string, number>;
 }
 let watch: Watch | undefined;
@@ -34,9 +36,15 @@ s.core.store.onEvent((e) => {
     else w.sets.delete(e.name);
     stamp('setsAvailable', w.sets, w.n);
   } else if (e.rk === 'package-operator.run/objectdeployments') {
+    if (e.type !== 'DELETED') w.written.add(e.name);
+    stamp('deploymentsWritten', w.written, w.n);
     if (available(e.obj)) w.deployments.add(e.name);
     else w.deployments.delete(e.name);
     stamp('allAvailable', w.deployments, w.n);
+  } else if (e.rk === 'package-operator.run/packages') {
+    if (available(e.obj)) w.packages.add(e.name);
+    else w.packages.delete(e.name);
+    stamp('packagesAvailable', w.packages, w.n);
   }
 });
 
@@ -70,6 +78,8 @@ process.on('message', (m: { op: string; from?: number; ns?: string; n?: number }
         objects: new Set(),
         sets: new Set(),
         deployments: new Set(),
+        written: new Set(),
+        packages: new Set(),
         at: {},
       };
       reply({ ok: true });
