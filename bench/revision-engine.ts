@@ -8,7 +8,7 @@
 // Env: BENCH_WORKERS (default 4, as `packsync manager`), BENCH_NO_BUILD=1 (use dist/ as is),
 // BENCH_PROF=<dir> (CPU profiles of the server and the manager).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
