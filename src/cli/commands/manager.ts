@@ -11,6 +11,7 @@ import { startManager } from '../../controllers/runtime/index.js';
 import { UserError, errorMessage } from '../../errors.js';
 import type { CommandContext } from '../main.js';
 import { addManagerFlags, resolveManagerConfig } from './manager-flags.js';
+import { waitForSignal } from '../signals.js';
 
 /** The controller list for the resolved flags (tests pass a fixed list). */
 export type SetupsFor = (opts: ControllersOptions) => readonly ControllerSetup[];
@@ -135,16 +136,4 @@ async function startWebhooks(
   } catch (err) {
     throw new UserError(`--webhook-receiver-port: ${errorMessage(err)}`, { cause: err });
   }
-}
-
-function waitForSignal(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
 }

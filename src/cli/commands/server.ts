@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { startServer } from '../../server/index.js';
 import type { CommandContext } from '../main.js';
+import { waitForSignal } from '../signals.js';
 
 interface ServerFlags {
   dataDir?: string;
@@ -100,15 +101,7 @@ export function registerServer(program: Command, ctx: CommandContext): void {
       if (flags.kubeconfigOut)
         ctx.io.stdout.write(`kubeconfig written to ${flags.kubeconfigOut}\n`);
       else ctx.io.stdout.write(`kubeconfig:\n${server.kubeconfig}`);
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          process.off('SIGINT', done);
-          process.off('SIGTERM', done);
-          resolve();
-        };
-        process.once('SIGINT', done);
-        process.once('SIGTERM', done);
-      });
+      await waitForSignal();
       await server.stop();
     });
 }

@@ -25,6 +25,7 @@ import { GitSource } from '../../git/index.js';
 import { UserError, errorMessage } from '../../errors.js';
 import { KubeClient, type KubeObject } from '../../kube/index.js';
 import type { CommandContext } from '../main.js';
+import { waitForSignal } from '../signals.js';
 
 interface SyncFlags {
   url: string;
@@ -366,16 +367,4 @@ async function follow(
     await sleep(200);
   }
   return { ok: true, message: lastReady };
-}
-
-function waitForSignal(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
 }
