@@ -1,106 +1,16 @@
 // `packsync up` as a user runs it: `node bin/packsync.js up examples/` in a fresh directory,
 // checked from its output, from the API through the kubeconfig it writes, and with kubectl.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClient, type KubeObject } from '../../src/kube/index.js';
 import { hasKubectl, warnIfNoKubectl } from '../server/kubectl-helpers.js';
+import { ensureBuilt, repo, runUp } from './up-run.js';
 
-const repo = resolve(import.meta.dirname, '../..');
 const examples = join(repo, 'examples');
-const bin = join(repo, 'bin/packsync.js');
 const PKO = 'package-operator.run/v1alpha1';
-
-/** Newest modification time of the non-test TypeScript under `dir`. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts'))
-      newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** `bin/packsync.js` runs dist/: rebuild it when the sources are newer (a fresh clone has it from npm ci). */
-function ensureBuilt(): void {
-  const main = join(repo, 'dist/cli/commands/up.js');
-  if (existsSync(main) && statSync(main).mtimeMs >= newestSource(join(repo, 'src'))) return;
-  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repo, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
-}
-
-interface Run {
-  proc: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /** Resolves with the output once it matches `re`; rejects when the process ends first or after `ms`. */
-  waitFor(re: RegExp, ms?: number): Promise<string>;
-  exited: Promise<number | null>;
-}
-
-function up(cwd: string, args: string[]): Run {
-  const proc = spawn(process.execPath, [bin, 'up', ...args], {
-    cwd,
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  const listeners = new Set<() => void>();
-  proc.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-    for (const l of listeners) l();
-  });
-  proc.stderr?.on('data', (d: Buffer) => {
-    err += d.toString();
-  });
-  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-  return {
-    proc,
-    stdout: () => out,
-    stderr: () => err,
-    exited,
-    waitFor: (re, ms = 60_000) =>
-      new Promise<string>((resolveWait, reject) => {
-        const check = (): void => {
-          if (re.test(out)) {
-            done();
-            resolveWait(out);
-          }
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`no ${re} in output after ${ms} ms:\n${out}\n${err}`));
-        }, ms);
-        const done = (): void => {
-          clearTimeout(timer);
-          listeners.delete(check);
-        };
-        listeners.add(check);
-        void exited.then((code) => {
-          if (!re.test(out)) {
-            done();
-            reject(new Error(`exited ${code} before ${re}:\n${out}\n${err}`));
-          }
-        });
-        check();
-      }),
-  };
-}
 
 const conditionOf = (o: KubeObject, type: string) =>
   (
@@ -123,7 +33,7 @@ describe('packsync up', () => {
 
   it('rolls out every example until Ctrl-C; the API and kubectl see it through .packsync/kubeconfig', async () => {
     const cwd = fresh();
-    const run = up(cwd, [examples, '--ephemeral']);
+    const run = runUp(cwd, [examples, '--ephemeral']);
     try {
       await run.waitFor(/all \d+ packages Available/);
       const out = run.stdout();
@@ -219,12 +129,12 @@ describe('packsync up', () => {
   it('--wait exits 0 once all are Available, and a restart on the persisted .packsync keeps the state', async () => {
     const cwd = fresh();
     cpSync(examples, join(cwd, 'examples'), { recursive: true });
-    const first = up(cwd, ['examples', '--wait', '--timeout', '90s']);
+    const first = runUp(cwd, ['examples', '--wait', '--timeout', '90s']);
     expect(await first.exited, first.stderr()).toBe(0);
     expect(first.stdout()).toMatch(/all \d+ packages Available/);
     expect(first.stdout()).toContain('0 objects recovered');
 
-    const second = up(cwd, ['examples', '--wait', '--timeout', '90s']);
+    const second = runUp(cwd, ['examples', '--wait', '--timeout', '90s']);
     expect(await second.exited, second.stderr()).toBe(0);
     const out = second.stdout();
     const recovered = Number(/state in \.packsync: (\d+) objects recovered/.exec(out)?.[1] ?? 0);
@@ -236,14 +146,14 @@ describe('packsync up', () => {
     // An edited package rolls out as revision 2 on the next run.
     const cm = join(cwd, 'examples/app/configmap.yaml.gotmpl');
     writeFileSync(cm, `${readFileSync(cm, 'utf8')}  edited: "yes"\n`);
-    const third = up(cwd, ['examples', '--wait', '--timeout', '90s']);
+    const third = runUp(cwd, ['examples', '--wait', '--timeout', '90s']);
     expect(await third.exited, third.stderr()).toBe(0);
     expect(third.stdout()).toContain('Package demo/webapp: Available (revision 2)');
   });
 
   it('names the missing folder and starts nothing', async () => {
     const cwd = fresh();
-    const run = up(cwd, ['no-such-dir', '--ephemeral', '--wait']);
+    const run = runUp(cwd, ['no-such-dir', '--ephemeral', '--wait']);
     expect(await run.exited).toBe(1);
     expect(run.stderr()).toContain('Error: no-such-dir: no such directory');
     expect(run.stdout()).toBe('');
@@ -261,7 +171,7 @@ describe('packsync up', () => {
       join(cwd, 'examples/broken.yaml'),
       `apiVersion: ${PKO}\nkind: Package\nmetadata:\n  name: broken\n  namespace: demo\nspec:\n  image: packsync.local/broken:latest\n---\nkind: [not, an, object\n`,
     );
-    const run = up(cwd, ['examples', '--ephemeral', '--wait', '--timeout', '90s']);
+    const run = runUp(cwd, ['examples', '--ephemeral', '--wait', '--timeout', '90s']);
     expect(await run.exited).toBe(1);
     const out = run.stdout();
     expect(out).toContain(

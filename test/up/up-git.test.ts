@@ -2,48 +2,20 @@
 // repository holding examples/desired-state (as clusters/local) and the packages it names; `up`
 // deploys the committed state through a ClusterGitSync, and a local commit rolls out the next
 // revision through the watch of .git (the GitSync's interval is minutes, so nothing else could).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClient, type KubeObject } from '../../src/kube/index.js';
+import { eventually } from '../server/helpers.js';
+import { ensureBuilt, repo, runUp } from './up-run.js';
 
-const repo = resolve(import.meta.dirname, '../..');
 const examples = join(repo, 'examples');
-const bin = join(repo, 'bin/packsync.js');
 const PKO = 'package-operator.run/v1alpha1';
 const hasGit = spawnSync('git', ['--version']).status === 0;
 if (!hasGit)
   console.warn('\n*** SKIPPING packsync up on a Git directory: `git` is not installed ***\n');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts'))
-      newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** `bin/packsync.js` runs dist/: rebuild it when the sources are newer. */
-function ensureBuilt(): void {
-  const main = join(repo, 'dist/up/git-mode.js');
-  if (existsSync(main) && statSync(main).mtimeMs >= newestSource(join(repo, 'src'))) return;
-  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repo, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
-}
 
 function git(cwd: string, ...args: string[]): string {
   const r = spawnSync(
@@ -61,71 +33,6 @@ function git(cwd: string, ...args: string[]): string {
   );
   if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
   return r.stdout.trim();
-}
-
-interface Run {
-  proc: ChildProcess;
-  stdout(): string;
-  waitFor(re: RegExp, ms?: number): Promise<void>;
-  exited: Promise<number | null>;
-}
-
-function up(cwd: string, args: string[]): Run {
-  const proc = spawn(process.execPath, [bin, 'up', ...args], {
-    cwd,
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  const listeners = new Set<() => void>();
-  proc.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-    for (const l of listeners) l();
-  });
-  proc.stderr?.on('data', (d: Buffer) => {
-    err += d.toString();
-  });
-  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-  return {
-    proc,
-    stdout: () => out,
-    exited,
-    waitFor: (re, ms = 90_000) =>
-      new Promise<void>((resolveWait, reject) => {
-        const done = (): void => {
-          clearTimeout(timer);
-          listeners.delete(check);
-        };
-        const check = (): void => {
-          if (!re.test(out)) return;
-          done();
-          resolveWait();
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`no ${re} in output after ${ms} ms:\n${out}\n${err}`));
-        }, ms);
-        listeners.add(check);
-        void exited.then((code) => {
-          if (re.test(out)) return;
-          done();
-          reject(new Error(`exited ${code} before ${re}:\n${out}\n${err}`));
-        });
-        check();
-      }),
-  };
-}
-
-/** Polls `fn` until it returns a value (not undefined/false) or the deadline passes. */
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const condition = (o: KubeObject | undefined, type: string): string | undefined =>
@@ -156,7 +63,7 @@ describe.skipIf(!hasGit)('packsync up on a desired state in a Git directory', ()
     const work = join(root, 'repo');
     const state = join(root, 'state');
     const first = git(work, 'rev-parse', 'HEAD');
-    const run = up(work, ['clusters/local', '--ephemeral', '--data-dir', state]);
+    const run = runUp(work, ['clusters/local', '--ephemeral', '--data-dir', state]);
     const client = { current: undefined as KubeClient | undefined };
     try {
       await run.waitFor(
@@ -198,8 +105,7 @@ describe.skipIf(!hasGit)('packsync up on a desired state in a Git directory', ()
       git(work, 'commit', '-q', '-am', 'greet again');
       const committed = Date.now();
       const second = git(work, 'rev-parse', 'HEAD');
-      const shop = await until(
-        'Package shop/shop Available with revision 2',
+      const shop = await eventually(
         async () => {
           const p = await c.get({
             apiVersion: PKO,
@@ -210,6 +116,7 @@ describe.skipIf(!hasGit)('packsync up on a desired state in a Git directory', ()
           const rev = (p?.status as { revision?: number } | undefined)?.revision;
           return rev === 2 && condition(p, 'Available') === 'True' && p;
         },
+        'Package shop/shop Available with revision 2',
         30_000,
       );
       const latency = Date.now() - committed;
@@ -227,18 +134,22 @@ describe.skipIf(!hasGit)('packsync up on a desired state in a Git directory', ()
       });
       expect(gs2?.status).toMatchObject({ lastAppliedCommit: second, revision: 2 });
       // Revision 1 of the desired state is archived.
-      await until('revision 1 of the ClusterGitSync archived', async () => {
-        const sets = await c.list(PKO, 'ClusterObjectSet', {
-          labelSelector: 'package-operator.run/object-deployment=local',
-        });
-        const state = new Map(
-          sets.items.map((s) => {
-            const spec = s.spec as { revision?: number; lifecycleState?: string };
-            return [spec.revision, spec.lifecycleState];
-          }),
-        );
-        return state.get(1) === 'Archived' && state.get(2) === 'Active';
-      });
+      await eventually(
+        async () => {
+          const sets = await c.list(PKO, 'ClusterObjectSet', {
+            labelSelector: 'package-operator.run/object-deployment=local',
+          });
+          const state = new Map(
+            sets.items.map((s) => {
+              const spec = s.spec as { revision?: number; lifecycleState?: string };
+              return [spec.revision, spec.lifecycleState];
+            }),
+          );
+          return state.get(1) === 'Archived' && state.get(2) === 'Active';
+        },
+        'revision 1 of the ClusterGitSync archived',
+        60_000,
+      );
 
       // A changed package, named with a new tag in the same commit: built again, then rolled out.
       writeFileSync(join(work, 'examples/app/NOTES.md'), 'Edition 2.\n');
@@ -250,8 +161,7 @@ describe.skipIf(!hasGit)('packsync up on a desired state in a Git directory', ()
       git(work, 'add', '.');
       git(work, 'commit', '-q', '-m', 'shop: app v2');
       // Same objects, so the package keeps revision 2; it has unpacked the v2 image.
-      await until(
-        'Package shop/shop unpacked app:v2 and Available',
+      await eventually(
         async () => {
           const p = await c.get({
             apiVersion: PKO,
@@ -272,6 +182,7 @@ describe.skipIf(!hasGit)('packsync up on a desired state in a Git directory', ()
             condition(p, 'Available') === 'True'
           );
         },
+        'Package shop/shop unpacked app:v2 and Available',
         30_000,
       );
       expect(run.stdout()).toMatch(
