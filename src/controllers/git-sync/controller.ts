@@ -24,7 +24,6 @@ import {
 } from '../../apis/index.js';
 import { errorMessage } from '../../errors.js';
 import {
-  isAlreadyExists,
   splitKey,
   type EventRecorder,
   type KubeObject,
@@ -40,17 +39,11 @@ import {
 } from '../../packages/index.js';
 import type { Result } from '../runtime/controller.js';
 import { sameStatus } from '../object-set/status.js';
-import { desiredSlices } from '../package/desired.js';
+import { writeDeploymentAndSlices } from '../package/write-deployment.js';
 import { stableJson } from '../package/hash.js';
 import { fetchBackoff, defaultFetchBackoff, type Backoff } from './backoff.js';
 import { credentialsFromSecret, type GitCredentials } from './credentials.js';
-import {
-  deploymentUpToDate,
-  desiredDeployment,
-  mergeDeployment,
-  shortSha,
-  type CommitInfo,
-} from './desired.js';
+import { deploymentUpToDate, desiredDeployment, shortSha, type CommitInfo } from './desired.js';
 import { packageImages } from './images.js';
 import type { GitSyncScope } from './scope.js';
 import { isRefused, rolloutState, syncConditions, type SyncOutcome } from './status.js';
@@ -405,33 +398,8 @@ export class GitSyncReconciler {
       { apiVersion: gs.apiVersion, kind: gs.kind, name, uid: gs.metadata.uid ?? '' },
       { commit, revisionHistoryLimit: spec.revisionHistoryLimit },
     );
-    let od: KubeObject;
-    if (live === undefined) {
-      try {
-        od = await this.deps.writer.create(desired);
-      } catch (err) {
-        if (isAlreadyExists(err))
-          throw new Error(`creating ${desired.kind} ${name}: already exists`, { cause: err });
-        throw err;
-      }
-    } else if (deploymentUpToDate(live, desired)) {
-      od = live;
-    } else {
-      od = await this.deps.writer.update(mergeDeployment(live, desired));
-    }
-    for (const slice of desiredSlices(desiredState.plan, {
-      apiVersion: od.apiVersion,
-      kind: od.kind,
-      name,
-      uid: od.metadata.uid ?? '',
-    })) {
-      try {
-        await this.deps.writer.create(slice);
-      } catch (err) {
-        // Slice names are content hashes: an existing one holds the same objects.
-        if (!isAlreadyExists(err)) throw err;
-      }
-    }
-    return od;
+    return writeDeploymentAndSlices(this.deps.writer, live, desired, desiredState.plan, {
+      upToDate: deploymentUpToDate,
+    });
   }
 }

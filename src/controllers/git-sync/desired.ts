@@ -9,7 +9,7 @@ import { annotations as A, labels as L } from '../../apis/index.js';
 import type { KubeObject } from '../../kube/index.js';
 import type { DeployPlan } from '../../packages/index.js';
 import { stableJson } from '../package/hash.js';
-import { controllerRef, mergeDeployment, type OwnerInfo } from '../package/desired.js';
+import { controllerRef, type OwnerInfo } from '../package/desired.js';
 
 export const commitAnnotations = {
   commit: A.commit,
@@ -105,5 +105,3 @@ export function deploymentUpToDate(live: KubeObject, desired: KubeObject): boole
   const want = desired.metadata.annotations?.[desiredHashAnnotation];
   return want !== undefined && live.metadata.annotations?.[desiredHashAnnotation] === want;
 }
-
-export { mergeDeployment };

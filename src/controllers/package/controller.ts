@@ -8,7 +8,6 @@
  */
 import { coreGroup, coreVersion, labels as L, type Condition } from '../../apis/index.js';
 import {
-  isAlreadyExists,
   isNotFound,
   splitKey,
   type EventRecorder,
@@ -28,11 +27,12 @@ import { defaultRenderCapabilities } from '../../packages/engines.js';
 import type { Result } from '../runtime/controller.js';
 import { sameStatus } from '../object-set/status.js';
 import { pullBackoff } from './backoff.js';
-import { changeCause, desiredDeployment, desiredSlices, mergeDeployment } from './desired.js';
+import { changeCause, desiredDeployment } from './desired.js';
 import type { Environment } from './environment.js';
 import { unpackHash, type HashInputs } from './hash.js';
 import { PullDeduper, type PullFn } from './pull.js';
 import type { PackageScope } from './scope.js';
+import { writeDeploymentAndSlices } from './write-deployment.js';
 import { mirrorDeployment, phaseOf, unpackConditions, type UnpackOutcome } from './status.js';
 
 const apiVersion = `${coreGroup}/${coreVersion}`;
@@ -226,32 +226,7 @@ export class PackageReconciler {
         changeCause: changeCause(spec.image ?? '', pulled.digest),
       },
     );
-    let od: KubeObject;
-    if (live === undefined) {
-      try {
-        od = await this.deps.writer.create(desired);
-      } catch (err) {
-        // Another worker created it between our read and write: the retry merges into it.
-        if (isAlreadyExists(err))
-          throw new Error(`creating ${desired.kind} ${name}: already exists`, { cause: err });
-        throw err;
-      }
-    } else {
-      od = await this.deps.writer.update(mergeDeployment(live, desired));
-    }
-    for (const slice of desiredSlices(plan, {
-      apiVersion: od.apiVersion,
-      kind: od.kind,
-      name,
-      uid: od.metadata.uid ?? '',
-    })) {
-      try {
-        await this.deps.writer.create(slice);
-      } catch (err) {
-        // Slice names are content hashes: an existing one holds the same objects.
-        if (!isAlreadyExists(err)) throw err;
-      }
-    }
+    const od = await writeDeploymentAndSlices(this.deps.writer, live, desired, plan);
     await this.collectSlices(od);
     return { ok: true, od };
   }
