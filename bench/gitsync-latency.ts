@@ -22,23 +22,10 @@ import { importFolder } from '../src/packages/index.js';
 import { startServer } from '../src/server/index.js';
 import { startGitServer } from '../test/helpers/git-server.js';
 import { startRegistry } from '../test/oci/registry-helper.js';
+import { latencySummary, ms, syncedTo, until } from './latency.js';
 
 const rounds = Number(process.argv[2] ?? 10);
 const PKO = 'package-operator.run/v1alpha1';
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 const registry = await startRegistry();
 const git = await startGitServer();
@@ -93,25 +80,9 @@ await client.create({
   },
 });
 
-const gsRef = { apiVersion: 'packsync.dev/v1alpha1', kind: 'ClusterGitSync', name: 'bench' };
-async function synced(commit: string, greeting: string): Promise<boolean> {
-  const gs = await client.get(gsRef);
-  const st = (gs?.status ?? {}) as {
-    lastAppliedCommit?: string;
-    conditions?: { type: string; reason: string }[];
-  };
-  if (st.lastAppliedCommit !== commit) return false;
-  if (st.conditions?.find((c) => c.type === 'Ready')?.reason !== 'Synced') return false;
-  const cm = await client.get({
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    name: 'web-greeting',
-    namespace: 'bench',
-  });
-  return (cm?.data as { greeting?: string } | undefined)?.greeting === greeting;
-}
-
 const t0 = performance.now();
+const synced = (commit: string, greeting: string): Promise<boolean> =>
+  syncedTo(client, 'bench', { name: 'web-greeting', namespace: 'bench' }, commit, greeting);
 await until('first sync', () => synced(sha, 'g0'));
 const first = performance.now() - t0;
 
@@ -130,12 +101,10 @@ for (let i = 1; i <= rounds; i++) {
   latencies.push(performance.now() - start);
 }
 
-const sorted = [...latencies].sort((a, b) => a - b);
-const ms = (v: number) => `${v.toFixed(0)} ms`;
 console.log(`first sync (create ClusterGitSync -> Package Available): ${ms(first)}`);
 console.log(
   `webhook -> revision Available, one-package config change, ${rounds} rounds: ` +
-    `median ${ms(percentile(sorted, 50))}, p90 ${ms(percentile(sorted, 90))}, max ${ms(sorted[sorted.length - 1] ?? NaN)} (goal < 2000 ms)`,
+    latencySummary(latencies, 2000),
 );
 console.log(`peak RSS of this process: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
 

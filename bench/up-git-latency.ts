@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { findWorkTree, gitSource, startUp, type SourceReporter } from '../src/up/index.js';
+import { latencySummary, ms, syncedTo, until } from './latency.js';
 
 const rounds = Number(process.argv[2] ?? 10);
 const PKO = 'package-operator.run/v1alpha1';
@@ -26,20 +27,6 @@ async function git(cwd: string, ...args: string[]): Promise<string> {
     { cwd },
   );
   return stdout.trim();
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
 const root = mkdtempSync(join(tmpdir(), 'packsync-bench-up-git-'));
@@ -82,26 +69,10 @@ const t0 = performance.now();
 const first = await source.sync(session, report);
 const stopWatch = source.watch?.(session, report);
 
-const gsRef = { apiVersion: 'packsync.dev/v1alpha1', kind: 'ClusterGitSync', name: 'desired' };
-async function synced(commit: string, greeting: string): Promise<boolean> {
-  const gs = await client.get(gsRef);
-  const st = (gs?.status ?? {}) as {
-    lastAppliedCommit?: string;
-    conditions?: { type: string; reason: string }[];
-  };
-  if (st.lastAppliedCommit !== commit) return false;
-  if (st.conditions?.find((c) => c.type === 'Ready')?.reason !== 'Synced') return false;
-  const cm = await client.get({
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    name: 'web-settings',
-    namespace: 'bench',
-  });
-  return (cm?.data as { greeting?: string } | undefined)?.greeting === greeting;
-}
-
 let sha = await git(work, 'rev-parse', 'HEAD');
-await until('first sync', () => synced(sha, 'g0'));
+const synced = (commit: string, greeting: string): Promise<boolean> =>
+  syncedTo(client, 'desired', { name: 'web-settings', namespace: 'bench' }, commit, greeting);
+await until('first sync', () => synced(sha, 'g0'), 5);
 const firstMs = performance.now() - t0;
 
 const latencies: number[] = [];
@@ -112,14 +83,24 @@ for (let i = 1; i <= rounds; i++) {
   const start = performance.now();
   sha = await git(work, 'rev-parse', 'HEAD');
   let seen: number | undefined;
-  await until(`round ${i}`, async () => {
-    if (seen === undefined) {
-      const gs = await client.get(gsRef);
-      if ((gs?.status as { lastAttemptedCommit?: string } | undefined)?.lastAttemptedCommit === sha)
-        seen = performance.now() - start;
-    }
-    return synced(sha, `g${i}`);
-  });
+  await until(
+    `round ${i}`,
+    async () => {
+      if (seen === undefined) {
+        const gs = await client.get({
+          apiVersion: 'packsync.dev/v1alpha1',
+          kind: 'ClusterGitSync',
+          name: 'desired',
+        });
+        if (
+          (gs?.status as { lastAttemptedCommit?: string } | undefined)?.lastAttemptedCommit === sha
+        )
+          seen = performance.now() - start;
+      }
+      return synced(sha, `g${i}`);
+    },
+    5,
+  );
   latencies.push(performance.now() - start);
   toAttempt.push(seen ?? NaN);
 }
@@ -128,19 +109,16 @@ await stopWatch?.();
 await session.stop();
 rmSync(root, { recursive: true, force: true });
 
-const sorted = [...latencies].sort((a, b) => a - b);
-const attempts = [...toAttempt].sort((a, b) => a - b);
-const ms = (v: number) => `${v.toFixed(0)} ms`;
 if (problems.length > 0) console.log(`problems: ${problems.join('; ')}`);
 console.log(
   `first sync (packsync up on the directory -> Package Available): ${ms(firstMs)} (${first.applied.length} package)`,
 );
 console.log(
   `git commit -> GitSync attempted the commit (watch of .git + fetch + render), ${rounds} rounds: ` +
-    `median ${ms(percentile(attempts, 50))}, max ${ms(attempts[attempts.length - 1] ?? NaN)}`,
+    latencySummary(toAttempt),
 );
 console.log(
   `git commit -> revision Available, one-package config change, ${rounds} rounds: ` +
-    `median ${ms(percentile(sorted, 50))}, p90 ${ms(percentile(sorted, 90))}, max ${ms(sorted[sorted.length - 1] ?? NaN)} (goal < 1000 ms)`,
+    latencySummary(latencies, 1000),
 );
 console.log(`peak RSS of this process: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
