@@ -4,8 +4,8 @@
  *   startManager (src/controllers/runtime) -> each ControllerSetup.setup(manager) builds its
  *   Controller and registers the informers and handlers it needs -> manager.start().
  *
- * Add a controller here when it works end to end; the `manager` verb appears once this list
- * is not empty.
+ * Add a controller here when it works end to end; `buildControllerSetups` turns the manager's
+ * flags into each controller's options.
  */
 import { setupObjectDeployment } from './object-deployment/setup.js';
 import { objectTemplateKinds, setupObjectTemplate } from './object-template/setup.js';
@@ -51,8 +51,6 @@ export function buildControllerSetups(opts: ControllersOptions = {}): readonly C
   ];
 }
 
-/** The controllers with default options. */
-export const controllerSetups: readonly ControllerSetup[] = buildControllerSetups();
 export {
   GitSyncTriggers,
   defaultGitSyncTriggers,
