@@ -134,7 +134,11 @@ const resyncMs = Date.now() - tr;
 const resyncLog = await server.ask<Log>({ op: 'log', from: fromResync });
 
 const mem = procStatus(manager.proc.pid);
-const state = await manager.ask<{ logged: [string, number][]; peak: Memory }>({ op: 'state' });
+const state = await manager.ask<{
+  logged: [string, number][];
+  peak: Memory;
+  reconciles: Record<string, number>;
+}>({ op: 'state' });
 const afterGc = await manager.ask<{ memory: Memory; spaces: [string, number, number][] }>({
   op: 'gc',
 });
@@ -193,6 +197,12 @@ console.log(
 );
 console.log(
   `manager requests, rollout:       ${total(mgrReq)} (${writes(mgrReq)} writes), by kind:\n${table(mgrReq)}`,
+);
+console.log(
+  `reconciles (rollout + resync):   ${Object.entries(state.reconciles)
+    .filter(([, n]) => n > 0)
+    .map(([c, n]) => `${c} ${n}`)
+    .join(', ')}`,
 );
 console.log(
   `full resync:                     ${s(resyncMs)}, ${total(resyncLog.byAgent.packsync)} requests, ` +

@@ -65,9 +65,15 @@ const idle = async () => {
 
 process.on('message', async (m) => {
   switch (m.op) {
-    case 'state':
-      process.send({ busy: busy(), memory: memory(), peak, logged: [...logged] });
+    case 'state': {
+      // Reconciles per controller so far (packsync_reconcile_total, summed over results).
+      const metric = await mgr.metrics?.registry.getSingleMetric('packsync_reconcile_total')?.get();
+      const reconciles = {};
+      for (const v of metric?.values ?? [])
+        reconciles[v.labels.controller] = (reconciles[v.labels.controller] ?? 0) + v.value;
+      process.send({ busy: busy(), memory: memory(), peak, logged: [...logged], reconciles });
       break;
+    }
     case 'gc':
       global.gc?.();
       process.send({

@@ -1,8 +1,12 @@
 // The embedded API server for bench/revision-engine.ts and bench/package-controller.ts, in its own
 // process: it reports, over IPC, when the rollout reaches its milestones (from store events, so the bench never polls the API)
-// and summarises its request log by kind of request.
-import { startServer } from '../src/server/index.js';
+// and summarises its request log by kind of request. The server is the compiled one in dist/ (as
+// `packsync server` and `packsync up` run it), not the TypeScript source through tsx, whose
+// keep-names wrapping of every closure costs the server about 5% of its CPU.
 import type { KubeObject } from '../src/kube/index.js';
+import type * as ServerModule from '../src/server/index.js';
+
+const { startServer } = (await import('../dist/server/index.js' as string)) as typeof ServerModule;
 
 const s = await startServer();
 const managed = new Set(['/configmaps', '/serviceaccounts', '/services', 'apps/deployments']);
