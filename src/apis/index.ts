@@ -64,6 +64,7 @@ export {
   kindNames,
   lookupKind,
   parseObject,
+  parseMetadataAndStatus,
   parseAnyObject,
   mustParseObject,
   customResourceKinds,

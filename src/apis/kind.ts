@@ -39,6 +39,12 @@ export interface KindDef<T = unknown, I = T> {
   description: string;
   /** The whole object, including `apiVersion`, `kind` and `metadata`. */
   schema: Schema<T, true, I, boolean>;
+  /**
+   * `metadata` and `status` alone: what changes while `metadata.generation` stays (for kinds with
+   * a status subresource every other change bumps it). Parses what a new resourceVersion of an
+   * already parsed generation brings.
+   */
+  metadataAndStatus: Schema<Partial<T>, true, unknown, boolean>;
   /** Custom resources only: printer columns and subresources. File formats have no CRD. */
   crd?: {
     printerColumns: readonly PrinterColumn[];
@@ -126,6 +132,10 @@ export function defineKind<const O extends KindOptions, M extends AnyNode, S ext
     scope: options.scope,
     description: options.description,
     schema,
+    metadataAndStatus: s.object({
+      metadata,
+      ...('status' in fields ? { status: fields.status } : {}),
+    }) as unknown as Schema<Partial<Root<O, M, S>>, true, unknown, boolean>,
   };
   if (options.crd) def.crd = options.crd;
   return def;

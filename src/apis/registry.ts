@@ -63,6 +63,20 @@ export function parseObject<K extends KindName>(
 }
 
 /**
+ * Parses only `metadata` and `status` of `input` as `kind` (see `KindDef.metadataAndStatus`): the
+ * parts of a new resourceVersion of a generation already parsed in full.
+ */
+export function parseMetadataAndStatus<K extends KindName>(
+  kind: K,
+  input: unknown,
+): ParseResult<Partial<KindObject<K>>> {
+  return parseWith(
+    (kinds[kind] as KindDef<KindObject<K>, unknown>).metadataAndStatus as never,
+    input,
+  );
+}
+
+/**
  * Parses an object of any known kind, picked by its `apiVersion` and `kind`. An unknown GVK is an
  * error (`unknown GVK <apiVersion>, Kind=<kind>`), a known group with another version lists the
  * versions there are.

@@ -210,8 +210,14 @@ export class KubeClient implements KubeReader, KubeWriter {
     if (res.status < 200 || res.status >= 300) {
       throw errorFromResponse('PATCH', path, res.status, res.body, res.headers);
     }
-    const out = decodeJson<KubeObject>('PATCH', path, res.status, res.body);
-    return { object: withTypeMeta(out, obj), created: res.status === 201 };
+    let object: KubeObject | undefined;
+    return {
+      get object(): KubeObject {
+        object ??= withTypeMeta(decodeJson<KubeObject>('PATCH', path, res.status, res.body), obj);
+        return object;
+      },
+      created: res.status === 201,
+    };
   }
 
   async patch(

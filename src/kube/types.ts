@@ -83,7 +83,8 @@ export interface DeleteOptions {
 }
 
 export interface ApplyResult {
-  object: KubeObject;
+  /** The object as the server answered (decoded on first read: a dry-run's caller may not need it). */
+  readonly object: KubeObject;
   /** The apply created the object (HTTP 201): it did not exist before. */
   created: boolean;
 }

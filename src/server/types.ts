@@ -45,9 +45,18 @@ function copyValue(v: unknown): unknown {
   return out;
 }
 
+let lastSecond = Number.NaN;
+let lastTime = '';
+
 /** RFC 3339 with second precision, as Kubernetes writes timestamps. */
 export function kubeTime(d: Date = new Date()): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Every write stamps a time, and most fall in the second of the one before.
+  const second = Math.floor(d.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastTime = d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    lastSecond = second;
+  }
+  return lastTime;
 }
 
 /** Structural equality of JSON values (key order ignored). */

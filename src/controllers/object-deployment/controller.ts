@@ -3,7 +3,13 @@
  * ObjectSets, propagate pause, create the next revision when none matches the hash, archive and
  * garbage-collect old revisions, then write the status only when it changed.
  */
-import { annotations as A, coreGroup, parseObject, type Condition } from '../../apis/index.js';
+import {
+  annotations as A,
+  coreGroup,
+  parseObject,
+  parseMetadataAndStatus,
+  type Condition,
+} from '../../apis/index.js';
 import {
   isAlreadyExists,
   isNotFound,
@@ -37,8 +43,9 @@ export interface ObjectDeploymentDeps {
 
 export class ObjectDeploymentReconciler {
   /** Parsed deployments by key and resourceVersion (read-only values). */
-  private readonly parsed = new ParseMemo((raw: KubeObject) =>
-    parseObject(this.scope.deploymentKind, raw),
+  private readonly parsed = new ParseMemo(
+    (raw: KubeObject) => parseObject(this.scope.deploymentKind, raw),
+    (raw: KubeObject) => parseMetadataAndStatus(this.scope.deploymentKind, raw),
   );
 
   /** Template hashes of memoized (unchanged) templates. */

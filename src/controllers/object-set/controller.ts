@@ -11,6 +11,7 @@ import {
   isStatusConditionTrue,
   labels as L,
   parseObject,
+  parseMetadataAndStatus,
   type Condition,
   type ControlledObjectReference,
   type ObjectSetObject,
@@ -91,8 +92,9 @@ export class ObjectSetReconciler {
    */
   private readonly written = new Map<string, { before: string | undefined; after: KubeObject }>();
   /** Parsed sets by key and resourceVersion (read-only values). */
-  private readonly parsed = new ParseMemo((raw: KubeObject) =>
-    parseObject(this.scope.objectSetKind, raw),
+  private readonly parsed = new ParseMemo(
+    (raw: KubeObject) => parseObject(this.scope.objectSetKind, raw),
+    (raw: KubeObject) => parseMetadataAndStatus(this.scope.objectSetKind, raw),
   );
 
   constructor(
