@@ -6,7 +6,8 @@
 import type { KubeObject } from '../src/kube/index.js';
 import type * as ServerModule from '../src/server/index.js';
 
-const { startServer } = (await import('../dist/server/index.js' as string)) as typeof ServerModule;
+const compiled = '../dist/server/index.js';
+const { startServer } = (await import(compiled)) as typeof ServerModule;
 
 const s = await startServer();
 const managed = new Set(['/configmaps', '/serviceaccounts', '/services', 'apps/deployments']);

@@ -158,7 +158,7 @@ export function transportFromCredentials(
       let res: Awaited<ReturnType<Pool['request']>>;
       try {
         res = await pool.request({
-          method: req.method as 'GET',
+          method: req.method,
           path: pathWithQuery(req),
           headers,
           body: payload,
@@ -176,7 +176,7 @@ export function transportFromCredentials(
       opts.onResponse?.(req.method, res.statusCode);
       return {
         status: res.statusCode,
-        headers: res.headers as http.IncomingHttpHeaders,
+        headers: res.headers,
         body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
       };
     },
