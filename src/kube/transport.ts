@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { KubeApiError } from './errors.js';
 import type { Credentials } from './kubeconfig.js';
 import type { StatusDetails } from './types.js';
@@ -73,6 +73,8 @@ export function transportFromCredentials(
   // Requests go through undici: for the small JSON requests a controller makes by the thousand it
   // costs about half the client CPU of node:https, and its single write of headers and body saves
   // the server a read (bench/revision-engine.ts). 64 keep-alive connections, as the agent had.
+  // undici stays on the major version Node bundles (6 in Node 20): loading the package installs
+  // its Agent as the global dispatcher that the built-in fetch (the OCI client) uses too.
   // A server URL may carry a path (a proxy such as Rancher's `/k8s/clusters/<id>`): undici pools
   // by origin, so the path goes in front of every request path.
   const base = new URL(server);
@@ -155,10 +157,10 @@ export function transportFromCredentials(
     server,
     async request(req) {
       const { headers, payload } = await requestHeaders(req);
-      let res: Awaited<ReturnType<Pool['request']>>;
+      let res: Dispatcher.ResponseData;
       try {
         res = await pool.request({
-          method: req.method,
+          method: req.method as Dispatcher.HttpMethod,
           path: pathWithQuery(req),
           headers,
           body: payload,

@@ -1,5 +1,6 @@
 // KubeClient against the embedded API server over HTTPS: CRUD, server-side apply, patches,
 // deletes with preconditions, error classes, raw JSON round trips and discovery refresh.
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -280,6 +281,37 @@ describe('KubeClient', () => {
       c.close();
       for (const s of sockets) s.destroy();
       await new Promise((r) => silent.close(r));
+    }
+  });
+
+  it('leaves the built-in fetch working (the OCI client uses it) once a client has run', async () => {
+    // Loading undici installs its dispatcher for the built-in fetch too; a mismatched version
+    // made every fetch with a body fail ("invalid content-length header").
+    const c = await KubeClient.fromKubeConfigString(env.server.kubeconfig);
+    const echo = createHttpServer((req, res) => {
+      let n = 0;
+      req.on('data', (d: Buffer) => (n += d.length));
+      req.on('end', () => res.end(String(n)));
+    });
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+    try {
+      await c.requestJson('GET', '/api/v1/namespaces');
+      const port = (echo.address() as AddressInfo).port;
+      // As the OCI client starts and sends a blob upload: explicit content-length headers.
+      const start = await fetch(`http://127.0.0.1:${port}/`, {
+        method: 'POST',
+        headers: { 'content-length': '0' },
+      });
+      expect(await start.text()).toBe('0');
+      const res = await fetch(`http://127.0.0.1:${port}/`, {
+        method: 'PUT',
+        headers: { 'content-length': '1234' },
+        body: new Uint8Array(1234),
+      });
+      expect(await res.text()).toBe('1234');
+    } finally {
+      c.close();
+      await new Promise((r) => echo.close(r));
     }
   });
 });
