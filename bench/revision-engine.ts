@@ -180,6 +180,9 @@ console.log(`ObjectDeployments:               ${N} x 4 objects, manager workers 
 console.log(`creating the deployments:        ${s(created)}`);
 console.log(`until all ${4 * N} objects applied:  ${s(applied)}`);
 console.log(`until all ObjectSets Available:  ${s(at.setsAvailable && at.setsAvailable - t0)}`);
+console.log(
+  `until 50% / 90% Available:       ${s(at.halfAvailable && at.halfAvailable - t0)} / ${s(at.ninetyAvailable && at.ninetyAvailable - t0)}`,
+);
 console.log(`until all Available:             ${s(available)}`);
 console.log(
   `CPU until Available:             server ${cpu.server.toFixed(1)} s, manager ${cpu.manager.toFixed(1)} s`,

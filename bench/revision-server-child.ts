@@ -45,6 +45,8 @@ s.core.store.onEvent((e) => {
     stamp('deploymentsWritten', w.written, w.n);
     if (available(e.obj)) w.deployments.add(e.name);
     else w.deployments.delete(e.name);
+    stamp('halfAvailable', w.deployments, Math.ceil(w.n / 2));
+    stamp('ninetyAvailable', w.deployments, Math.ceil(w.n * 0.9));
     stamp('allAvailable', w.deployments, w.n);
   } else if (e.rk === 'package-operator.run/packages') {
     if (available(e.obj)) w.packages.add(e.name);

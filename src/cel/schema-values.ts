@@ -39,8 +39,28 @@ function convertString(s: string, format: string | undefined): CelValue {
   return s;
 }
 
+/**
+ * Conversions by source object and schema. Callers validate API objects, which are never changed
+ * once validated (the API server stores them as they are, and a status write keeps the spec object
+ * of the version before): `self` and `oldSelf` of a status write convert once, and compare as the
+ * same value.
+ */
+const converted = new WeakMap<object, Map<CelSchema | undefined, CelValue>>();
+
 /** Converts a value for CEL by its structural schema; unknown parts get the JSON defaults. */
 export function toCelForSchema(value: unknown, schema: CelSchema | undefined): CelValue {
+  if (typeof value !== 'object' || value === null) return convert(value, schema);
+  let bySchema = converted.get(value);
+  if (bySchema === undefined) {
+    bySchema = new Map();
+    converted.set(value, bySchema);
+  } else if (bySchema.has(schema)) return bySchema.get(schema) as CelValue;
+  const out = convert(value, schema);
+  bySchema.set(schema, out);
+  return out;
+}
+
+function convert(value: unknown, schema: CelSchema | undefined): CelValue {
   if (!schema || schema['x-kubernetes-int-or-string']) return toCel(value);
   switch (typeof value) {
     case 'number':
@@ -49,12 +69,12 @@ export function toCelForSchema(value: unknown, schema: CelSchema | undefined): C
       return schema.type === 'string' ? convertString(value, schema.format) : value;
     case 'object': {
       if (value === null) return null;
-      if (Array.isArray(value)) return value.map((v) => toCelForSchema(v, schema.items));
+      if (Array.isArray(value)) return value.map((v) => convert(v, schema.items));
       const out = Object.create(null) as Record<string, unknown>;
       const extra =
         typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
       for (const [k, v] of Object.entries(value)) {
-        if (v !== undefined) out[k] = toCelForSchema(v, schema.properties?.[k] ?? extra);
+        if (v !== undefined) out[k] = convert(v, schema.properties?.[k] ?? extra);
       }
       return out;
     }

@@ -54,13 +54,33 @@ export interface HandlerOptions {
 
 const maxBody = 3 * 1024 * 1024;
 
+/**
+ * JSON of served API objects, by object. Stored objects are never changed in place, and a write
+ * answers with the stored object its watch events carry: it is encoded once for both.
+ */
+const encoded = new WeakMap<object, string>();
+
+function encodeObject(obj: KubeObject): string {
+  let text = encoded.get(obj);
+  if (text === undefined) {
+    text = JSON.stringify(obj);
+    encoded.set(obj, text);
+  }
+  return text;
+}
+
+/** A body already encoded (an API object, see `encodeObject`). */
+class Encoded {
+  constructor(readonly text: string) {}
+}
+
 function send(
   res: ServerResponse,
   code: number,
   body: unknown,
   contentType = 'application/json',
 ): void {
-  const data = JSON.stringify(body);
+  const data = body instanceof Encoded ? body.text : JSON.stringify(body);
   res.writeHead(code, {
     'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(data),
@@ -381,7 +401,7 @@ export class Handler {
     const render = (obj: KubeObject): unknown =>
       accept.table
         ? table(t, [obj], { resourceVersion: obj.metadata.resourceVersion }, accept.table)
-        : obj;
+        : new Encoded(encodeObject(obj));
 
     if (tg.name === undefined) {
       // collection
@@ -479,7 +499,7 @@ export class Handler {
       const opts = { ...this.writeOptions(req, q, warnings), subresource: 'status' as const };
       if (method === 'PUT') {
         const r = core.update(t, ns, name, await this.readObject(req), opts);
-        return reply(200, r.obj);
+        return reply(200, new Encoded(encodeObject(r.obj)));
       }
       if (method === 'PATCH') {
         const r = core.patch(
@@ -490,7 +510,7 @@ export class Handler {
           await readBody(req),
           opts,
         );
-        return reply(200, r.obj);
+        return reply(200, new Encoded(encodeObject(r.obj)));
       }
     }
     if (sub === 'finalize' && t.group === '' && t.kind === 'Namespace' && method === 'PUT') {
@@ -616,6 +636,9 @@ export class Handler {
     const write = (type: string, obj: unknown): void => {
       res.write(`${JSON.stringify({ type, object: obj })}\n`);
     };
+    const writeObject = (type: string, obj: KubeObject): void => {
+      res.write(`{"type":${JSON.stringify(type)},"object":${encodeObject(obj)}}\n`);
+    };
     const sendEvent = (type: string, obj: KubeObject): void => {
       if (accept.table) {
         const tbl: Record<string, unknown> = {
@@ -627,7 +650,7 @@ export class Handler {
         };
         columnsSent = true;
         write(type, tbl);
-      } else write(type, obj);
+      } else writeObject(type, obj);
     };
     const bookmark = (initialEnd = false): void => {
       const metadata: Record<string, unknown> = { resourceVersion: String(core.store.revision) };

@@ -45,10 +45,26 @@ export function applyDefaults(schema: SchemaNode, obj: Record<string, unknown>):
   apply(schema, obj, true);
 }
 
-function missing(schema: SchemaNode, value: unknown, root: boolean): boolean {
+/**
+ * Objects (the root and its top-level fields) known to miss no default of a schema node. Stored
+ * objects are never changed in place, and a status write keeps the spec object of the version
+ * before: every read of a stored object (each answer, each watch event) checks it once.
+ */
+const complete = new WeakMap<object, SchemaNode>();
+
+function missing(schema: SchemaNode, value: unknown, root: boolean, depth = 0): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const cached = depth <= 1;
+  if (cached && complete.get(value) === schema) return false;
+  const out = missingIn(schema, value, root, depth);
+  if (cached && !out) complete.set(value, schema);
+  return out;
+}
+
+function missingIn(schema: SchemaNode, value: object, root: boolean, depth: number): boolean {
   if (Array.isArray(value)) {
     const it = items(schema);
-    return it !== undefined && value.some((v) => missing(it, v, false));
+    return it !== undefined && value.some((v) => missing(it, v, false, depth + 1));
   }
   if (!isRecord(value)) return false;
   const props = properties(schema);
@@ -68,7 +84,7 @@ function missing(schema: SchemaNode, value: unknown, root: boolean): boolean {
     const v = value[k];
     if (v === null) {
       if (sub.nullable !== true) return true;
-    } else if (typeof v === 'object' && missing(sub, v, false)) return true;
+    } else if (typeof v === 'object' && missing(sub, v, false, depth + 1)) return true;
   }
   return false;
 }
