@@ -92,6 +92,8 @@ const { manager, started } = await startManagerChild(kubeconfigPath, workers);
 
 const mark = async () => (await server.ask<{ mark: number }>({ op: 'mark' })).mark;
 await server.ask({ op: 'expect', ns: 'bench', n: N });
+const serverGc = async () => (await server.ask<{ gcSeconds: number }>({ op: 'cpu' })).gcSeconds;
+const serverGc0 = await serverGc();
 const serverCpu0 = cpuSeconds(server.proc.pid);
 const managerCpu0 = cpuSeconds(manager.proc.pid);
 const fromRollout = await mark();
@@ -120,6 +122,7 @@ while (at.allAvailable === undefined && Date.now() < deadline) {
   at = (await server.ask<{ at: Record<string, number> }>({ op: 'milestones' })).at;
 }
 const cpu = {
+  serverGc: (await serverGc()) - serverGc0,
   server: cpuSeconds(server.proc.pid) - serverCpu0,
   manager: cpuSeconds(manager.proc.pid) - managerCpu0,
 };
@@ -185,7 +188,7 @@ console.log(
 );
 console.log(`until all Available:             ${s(available)}`);
 console.log(
-  `CPU until Available:             server ${cpu.server.toFixed(1)} s, manager ${cpu.manager.toFixed(1)} s`,
+  `CPU until Available:             server ${cpu.server.toFixed(1)} s (GC pauses ${cpu.serverGc.toFixed(2)} s), manager ${cpu.manager.toFixed(1)} s`,
 );
 console.log(
   `manager RSS:                     peak ${mb(mem.VmHWM)} (idle after start ${mb(started.memory.rss)}, ` +

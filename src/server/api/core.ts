@@ -67,6 +67,11 @@ export interface WriteOptions {
   warnings?: string[];
   userAgent?: string | undefined;
   force?: boolean;
+  /**
+   * The body was parsed for this request alone (the HTTP layer's JSON): decoding may change it in
+   * place instead of copying it. Objects built from stored ones share parts with them: not owned.
+   */
+  bodyOwned?: boolean;
 }
 
 export interface DeleteOptions {
@@ -251,9 +256,15 @@ export class ApiCore {
     }
   }
 
-  private decode(t: ResourceType, body: unknown, ns: string, opts: WriteOptions): KubeObject {
+  private decode(
+    t: ResourceType,
+    body: unknown,
+    ns: string,
+    opts: WriteOptions,
+    owned = opts.bodyOwned === true,
+  ): KubeObject {
     if (!isRecord(body)) throw badRequest('the object provided is not a JSON object');
-    const obj = clone(body) as KubeObject;
+    const obj = (owned ? body : clone(body)) as KubeObject;
     const av = apiVersionOf(t);
     if (obj.apiVersion !== undefined && obj.apiVersion !== av) {
       throw badRequest(
@@ -650,7 +661,8 @@ export class ApiCore {
         `the name of the object (${JSON.stringify(body.metadata.name)}) does not match the name on the URL (${name})`,
       );
     }
-    const applied = this.decode(t, body, ns, opts);
+    // The apply body was parsed here, for this request alone.
+    const applied = this.decode(t, body, ns, opts, true);
     applied.metadata.name = name;
     if (!existingStored) {
       if (opts.subresource) throw notFound(t.group, t.plural, name);

@@ -200,7 +200,9 @@ export class Handler {
       rec.status = res.statusCode;
     });
     this.o.log.push(rec);
-    if (this.o.log.length > this.o.maxLog) this.o.log.splice(0, this.o.log.length - this.o.maxLog);
+    // Trimmed by a tenth at a time: a full log does not shift every record on every request.
+    if (this.o.log.length > this.o.maxLog)
+      this.o.log.splice(0, this.o.log.length - this.o.maxLog + Math.ceil(this.o.maxLog / 10));
     try {
       if (this.o.token !== undefined && req.headers.authorization !== `Bearer ${this.o.token}`) {
         throw new ApiError(401, 'Unauthorized', 'Unauthorized');
@@ -424,7 +426,10 @@ export class Handler {
         if (t.namespaced && tg.ns === undefined)
           throw methodNotAllowed(`the server does not allow this method on the requested resource`);
         const body = await this.readObject(req);
-        const obj = core.create(t, ns, body, this.writeOptions(req, q, warnings));
+        const obj = core.create(t, ns, body, {
+          ...this.writeOptions(req, q, warnings),
+          bodyOwned: true,
+        });
         return reply(201, render(obj));
       }
       if (method === 'DELETE') {
@@ -446,7 +451,10 @@ export class Handler {
         return send(res, 200, render(core.get(t, ns, name)));
       case 'PUT': {
         const body = await this.readObject(req);
-        const r = core.update(t, ns, name, body, this.writeOptions(req, q, warnings));
+        const r = core.update(t, ns, name, body, {
+          ...this.writeOptions(req, q, warnings),
+          bodyOwned: true,
+        });
         return reply(r.created ? 201 : 200, render(r.obj));
       }
       case 'PATCH': {
@@ -498,7 +506,10 @@ export class Handler {
       if (method === 'GET') return send(res, 200, core.get(t, ns, name));
       const opts = { ...this.writeOptions(req, q, warnings), subresource: 'status' as const };
       if (method === 'PUT') {
-        const r = core.update(t, ns, name, await this.readObject(req), opts);
+        const r = core.update(t, ns, name, await this.readObject(req), {
+          ...opts,
+          bodyOwned: true,
+        });
         return reply(200, new Encoded(encodeObject(r.obj)));
       }
       if (method === 'PATCH') {
