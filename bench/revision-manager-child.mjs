@@ -44,7 +44,8 @@ const running = await startManager({
 });
 const mgr = running.manager;
 
-const busy = () => controllers.some((c) => c.queue.length > 0 || c.queue.inProcess > 0);
+const busy = () =>
+  mgr.events.pending > 0 || controllers.some((c) => c.queue.length > 0 || c.queue.inProcess > 0);
 const memory = () => {
   const m = process.memoryUsage();
   return { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external };

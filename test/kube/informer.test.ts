@@ -324,6 +324,41 @@ describe('KubeEventRecorder', () => {
     expect(byReason.Available).toMatchObject({ type: 'Normal', count: 1 });
   });
 
+  it('holds events back while the controllers are busy, folds repeats, and writes them when idle', async () => {
+    const c = env.client;
+    const ns = await freshNamespace(c);
+    const cm = await c.create(configMap(ns, 'busy-subject'));
+    let busy = true;
+    // While busy only the burst goes out (the rate is too low for more during this test).
+    const rec = new KubeEventRecorder(c, {
+      busy: () => busy,
+      busyBurst: 5,
+      busyPerSecond: 0.001,
+    });
+    for (let i = 0; i < 30; i++) rec.event(cm, 'Normal', 'Step', `step ${i}`);
+    // Repeats of an event still waiting become its count.
+    for (let i = 0; i < 3; i++) rec.event(cm, 'Warning', 'Again', 'the same thing');
+    const listed = async () => (await c.list('v1', 'Event', { namespace: ns })).items;
+    await eventually(() => rec.pending === 26, 'the burst written');
+    expect((await listed()).length).toBe(5);
+    busy = false;
+    await eventually(async () => (await listed()).length === 31, 'the rest written once idle');
+    const again = (await listed()).filter((e) => e.reason === 'Again');
+    expect(again.map((e) => e.count)).toEqual([3]);
+    expect(rec.pending).toBe(0);
+  });
+
+  it('flush writes events held back by a busy manager', async () => {
+    const c = env.client;
+    const ns = await freshNamespace(c);
+    const cm = await c.create(configMap(ns, 'flush-subject'));
+    const rec = new KubeEventRecorder(c, { busy: () => true, busyBurst: 0, busyPerSecond: 0.001 });
+    for (let i = 0; i < 10; i++) rec.event(cm, 'Normal', 'Step', `step ${i}`);
+    expect(rec.pending).toBe(10);
+    await rec.flush();
+    expect((await c.list('v1', 'Event', { namespace: ns })).items).toHaveLength(10);
+  });
+
   it('cache reads are copies: mutating one does not change the cache', async () => {
     const c = env.client;
     const ns = await freshNamespace(c);

@@ -76,6 +76,8 @@ export class Manager {
     this.events = new KubeEventRecorder(opts.client, {
       component: opts.component ?? 'packsync',
       logger: this.logger,
+      // Events wait behind reconciles: a burst of rollouts writes its objects first.
+      busy: () => this.controllers.some((c) => c.queue.length > 0 || c.queue.inProcess > 0),
     });
     const stats = (name: string, c: InformerCache) => () =>
       c.health().map((h) => ({
