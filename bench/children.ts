@@ -76,7 +76,12 @@ export async function startServerChild(
 ): Promise<{ server: Child; kubeconfig: string }> {
   const server = new Child(
     fork(join(import.meta.dirname, 'revision-server-child.ts'), [], {
-      execArgv: ['--import', 'tsx', ...(process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean), ...prof('server')],
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean),
+        ...prof('server'),
+      ],
     }),
   );
   const { kubeconfig } = await server.next<{ kubeconfig: string }>();
