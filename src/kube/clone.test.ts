@@ -10,4 +10,11 @@ describe('cloneJson', () => {
     copy.a.b.push(2);
     expect(orig).toEqual({ a: { b: [1, { c: 'x' }], n: null, t: true }, s: 's' });
   });
+
+  it('keeps a `__proto__` key of parsed JSON as an own key, not as the prototype', () => {
+    const orig = JSON.parse('{"a":{"__proto__":{"x":1}}}') as { a: Record<string, unknown> };
+    const copy = cloneJson(orig);
+    expect(Object.getPrototypeOf(copy.a)).toBe(Object.prototype);
+    expect(JSON.stringify(copy)).toBe('{"a":{"__proto__":{"x":1}}}');
+  });
 });

@@ -4,6 +4,7 @@
  * controller reference, and without `.status`.
  */
 import { annotations, labels } from '../../apis/index.js';
+import { cloneJson } from '../../kube/clone.js';
 import type { KubeObject } from '../../kube/index.js';
 import { controllerRefOf, type Owner } from './owner.js';
 
@@ -18,7 +19,7 @@ export function desiredObject(
   owner: Owner,
   opts: DesiredOptions,
 ): KubeObject {
-  const copy = structuredClone(specObject) as Record<string, unknown>;
+  const copy = cloneJson(specObject) as Record<string, unknown>;
   delete copy.status;
   const meta = { ...((copy.metadata as KubeObject['metadata'] | undefined) ?? {}) };
   if (opts.namespaced) {

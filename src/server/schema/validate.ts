@@ -473,17 +473,19 @@ function walk(
 ): void {
   // The very same value as before on an update: every schema error in it is ratcheted, so
   // without CEL rules under it there is nothing to report.
-  if (ctx.update && old?.has === true && old.value === v && !rulesBeneath(s)) return;
-  let eq: boolean | undefined;
+  const same = ctx.update && old?.has === true && old.value === v;
+  if (same && !rulesBeneath(s)) return;
+  let eq: boolean | undefined = same ? true : undefined;
   const unchanged = (): boolean => {
     if (!old) return parentUnchanged();
     eq ??= old.has && deepEqual(v, old.value);
     return eq;
   };
+  // The same value: its schema errors are ratcheted (dropped below), only its CEL rules count.
   const own: FieldProblem[] = [];
-  nodeProblems(s, v, name, own);
-  if (Array.isArray(v)) listTypeProblems(s, v, name, own);
-  if (resourceRoot && name !== '' && isRecord(v)) {
+  if (!same) nodeProblems(s, v, name, own);
+  if (!same && Array.isArray(v)) listTypeProblems(s, v, name, own);
+  if (!same && resourceRoot && name !== '' && isRecord(v)) {
     if (v.apiVersion === undefined)
       own.push({
         field: `${name}.apiVersion`,
