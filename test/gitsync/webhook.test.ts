@@ -61,7 +61,9 @@ describe.skipIf(missing.length > 0)('GitSync webhooks through the manager', () =
     const until = new Promise<void>((resolve) => (stopManager = resolve));
     const program = new Command('packsync').exitOverride();
     addManagerCommand(program, ctx, {
-      setups: buildControllerSetups(),
+      // Its own Git cache: the default one in the temp dir outlives the run, and this server's
+      // commits are reproducible, so a warm cache for a reused port would skip the fetch below.
+      setups: buildControllerSetups({ gitSync: { cacheDir: join(dir, 'git-cache') } }),
       until: () => until,
       env: {},
     });
