@@ -64,3 +64,4 @@ export type { KubeEventRecorderOptions } from './events.js';
 export { parseLabelSelector, matchesLabels } from './label-selector.js';
 export type { LabelRequirement } from './label-selector.js';
 export { Backoff, sleep } from './backoff.js';
+export { CRD_KIND, isEstablished, waitForEstablished } from './crds.js';

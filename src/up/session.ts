@@ -11,7 +11,12 @@ import { crds } from '../apis/index.js';
 import { buildControllerSetups } from '../controllers/index.js';
 import { startManager, type RunningManager } from '../controllers/runtime/index.js';
 import { UserError, errorMessage } from '../errors.js';
-import { KubeClient, type KubeObject, type RuntimeLogger } from '../kube/index.js';
+import {
+  KubeClient,
+  waitForEstablished,
+  type KubeObject,
+  type RuntimeLogger,
+} from '../kube/index.js';
 import { RegistryClient } from '../oci/index.js';
 import { startOciRegistry, type RunningOciRegistry } from '../server/oci-registry/index.js';
 import { startServer, type RunningServer } from '../server/index.js';
@@ -77,28 +82,18 @@ export interface SourceResult {
   problems: FoundProblem[];
 }
 
-const crdKind = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' };
-
 /** Applies packsync's CRDs and waits until the server serves every one of them. */
 async function installCrds(client: KubeClient, timeoutMs = 30_000): Promise<void> {
   const all = crds();
   for (const crd of all) {
     await client.apply(crd as unknown as KubeObject, { force: true, fieldManager: 'packsync' });
   }
-  const deadline = Date.now() + timeoutMs;
-  for (const crd of all) {
-    for (;;) {
-      const live = await client.get({ ...crdKind, name: crd.metadata.name });
-      const conds = (
-        live?.status as { conditions?: { type: string; status: string }[] } | undefined
-      )?.conditions;
-      if (conds?.some((c) => c.type === 'Established' && c.status === 'True')) break;
-      if (Date.now() > deadline) {
-        throw new Error(`CRD ${crd.metadata.name} not Established after ${timeoutMs} ms`);
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
+  const late = await waitForEstablished(
+    client,
+    all.map((c) => c.metadata.name),
+    { timeoutMs },
+  );
+  if (late !== undefined) throw new Error(`CRD ${late} not Established after ${timeoutMs} ms`);
 }
 
 /** Starts everything; on failure stops what was started and throws a UserError. */

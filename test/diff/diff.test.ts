@@ -8,10 +8,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crds } from '../../src/apis/index.js';
-import { KubeClient, type KubeObject } from '../../src/kube/index.js';
+import { KubeClient, type KubeObject, waitForEstablished } from '../../src/kube/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { runCli } from '../helpers/cli-capture.js';
-import { eventually } from '../kube/helpers.js';
 import {
   missingTools,
   startRegistry,
@@ -61,18 +60,9 @@ describe.skipIf(missing.length > 0)('packsync diff', () => {
     kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, server.kubeconfig);
     for (const crd of crds()) await client.create(crd as unknown as KubeObject);
-    for (const crd of crds()) {
-      await eventually(async () => {
-        const live = await client.get({
-          apiVersion: 'apiextensions.k8s.io/v1',
-          kind: 'CustomResourceDefinition',
-          name: crd.metadata.name,
-        });
-        const conds = (live?.status as { conditions?: { type: string; status: string }[] })
-          ?.conditions;
-        return conds?.some((c) => c.type === 'Established' && c.status === 'True');
-      }, `CRD ${crd.metadata.name} established`);
-    }
+    const names = crds().map((c) => c.metadata.name);
+    const late = await waitForEstablished(client, names, { timeoutMs: 10_000 });
+    if (late !== undefined) throw new Error(`CRD ${late} not established`);
   }, 90_000);
   afterAll(async () => {
     client?.close();

@@ -14,7 +14,7 @@ import { addManagerCommand } from '../../src/cli/commands/manager.js';
 import type { CommandContext } from '../../src/cli/main.js';
 import { buildControllerSetups } from '../../src/controllers/index.js';
 import { signBody } from '../../src/git/index.js';
-import { KubeClient, type KubeObject } from '../../src/kube/index.js';
+import { KubeClient, type KubeObject, waitForEstablished } from '../../src/kube/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { startGitServer, type GitServer } from '../helpers/git-server.js';
 import { missingTools, warnSkip } from '../oci/registry-helper.js';
@@ -37,18 +37,9 @@ describe.skipIf(missing.length > 0)('GitSync webhooks through the manager', () =
     server = await startServer();
     client = await KubeClient.fromKubeConfigString(server.kubeconfig);
     for (const crd of crds()) await client.create(crd as unknown as KubeObject);
-    for (const crd of crds()) {
-      await eventually(async () => {
-        const live = await client.get({
-          apiVersion: 'apiextensions.k8s.io/v1',
-          kind: 'CustomResourceDefinition',
-          name: crd.metadata.name,
-        });
-        const conds = (live?.status as { conditions?: { type: string; status: string }[] })
-          ?.conditions;
-        return conds?.some((c) => c.type === 'Established' && c.status === 'True');
-      }, `CRD ${crd.metadata.name} established`);
-    }
+    const names = crds().map((c) => c.metadata.name);
+    const late = await waitForEstablished(client, names, { timeoutMs: 10_000 });
+    if (late !== undefined) throw new Error(`CRD ${late} not established`);
     git = await startGitServer();
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, server.kubeconfig);

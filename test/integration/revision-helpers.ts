@@ -12,7 +12,13 @@ import {
   type Controller,
   type ControllerSetup,
 } from '../../src/controllers/runtime/index.js';
-import { KubeClient, objectKey, type KubeObject, type ObjectRef } from '../../src/kube/index.js';
+import {
+  KubeClient,
+  objectKey,
+  type KubeObject,
+  type ObjectRef,
+  waitForEstablished,
+} from '../../src/kube/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { eventually, freshNamespace, widgetCrd } from '../kube/helpers.js';
 
@@ -35,19 +41,9 @@ export async function startRevisionEnv(
   const server = await startServer();
   const client = await KubeClient.fromKubeConfigString(server.kubeconfig);
   for (const crd of crds()) await client.create(crd as unknown as KubeObject);
-  for (const crd of crds()) {
-    await eventually(async () => {
-      const live = await client.get({
-        apiVersion: 'apiextensions.k8s.io/v1',
-        kind: 'CustomResourceDefinition',
-        name: crd.metadata.name,
-      });
-      const conds = (
-        live?.status as { conditions?: { type: string; status: string }[] } | undefined
-      )?.conditions;
-      return conds?.some((c) => c.type === 'Established' && c.status === 'True');
-    }, `CRD ${crd.metadata.name} established`);
-  }
+  const names = crds().map((c) => c.metadata.name);
+  const late = await waitForEstablished(client, names, { timeoutMs: 10_000 });
+  if (late !== undefined) throw new Error(`CRD ${late} not established`);
   const mgr = new Manager({ client, informer: { backoffBaseMs: 20 } });
   const setups = scopes.flatMap((scope) => [
     setupObjectDeployment(scope),

@@ -23,7 +23,13 @@ import { buildControllerSetups } from '../../controllers/index.js';
 import { startManager, type RunningManager } from '../../controllers/runtime/index.js';
 import { GitSource } from '../../git/index.js';
 import { UserError, errorMessage } from '../../errors.js';
-import { KubeClient, type KubeObject } from '../../kube/index.js';
+import {
+  CRD_KIND,
+  KubeClient,
+  sleep,
+  waitForEstablished,
+  type KubeObject,
+} from '../../kube/index.js';
 import type { CommandContext } from '../main.js';
 import { waitForSignal } from '../signals.js';
 
@@ -45,7 +51,6 @@ interface SyncFlags {
 }
 
 const apiVersion = `${packsyncGroup}/${packsyncVersion}`;
-const crdKind = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' };
 
 export const missingCrdsMessage =
   'packsync CRDs are not installed in the cluster; run with --install-crds or `packsync crds | kubectl apply -f -`';
@@ -134,12 +139,6 @@ export function defaultSyncName(url: string, path: string): string {
   return name === '' ? 'packsync-sync' : name;
 }
 
-function isEstablished(crd: KubeObject | undefined): boolean {
-  const conds = (crd?.status as { conditions?: { type?: string; status?: string }[] } | undefined)
-    ?.conditions;
-  return conds?.some((c) => c.type === 'Established' && c.status === 'True') ?? false;
-}
-
 /** Every packsync and Package Operator CRD present (installed when asked), and established. */
 async function ensureCrds(
   client: KubeClient,
@@ -149,7 +148,7 @@ async function ensureCrds(
   const wanted = crds();
   const missing: typeof wanted = [];
   for (const crd of wanted) {
-    const live = await client.get({ ...crdKind, name: crd.metadata.name });
+    const live = await client.get({ ...CRD_KIND, name: crd.metadata.name });
     if (live === undefined) missing.push(crd);
   }
   if (missing.length === 0) return;
@@ -160,19 +159,12 @@ async function ensureCrds(
   }
   progress(`installing ${missing.length} CRDs`);
   for (const crd of missing) await client.create(crd as unknown as KubeObject);
-  const deadline = Date.now() + 30_000;
-  for (const crd of missing) {
-    while (!isEstablished(await client.get({ ...crdKind, name: crd.metadata.name }))) {
-      if (Date.now() > deadline) {
-        throw new UserError(`CRD ${crd.metadata.name} did not become Established within 30s`);
-      }
-      await sleep(100);
-    }
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+  const late = await waitForEstablished(
+    client,
+    missing.map((c) => c.metadata.name),
+    { timeoutMs: 30_000, pollMs: 100 },
+  );
+  if (late !== undefined) throw new UserError(`CRD ${late} did not become Established within 30s`);
 }
 
 interface Cond {

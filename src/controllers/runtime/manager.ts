@@ -1,13 +1,14 @@
 import {
   CACHE_LABEL_SELECTOR,
+  CRD_KIND,
   InformerCache,
+  isEstablished,
   KubeEventRecorder,
   silentLogger,
   type InformerCacheOptions,
   type InformerHandler,
   type KindRef,
   type KubeClient,
-  type KubeObject,
   type RuntimeLogger,
 } from '../../kube/index.js';
 import type { RuntimeMetrics } from '../../metrics/index.js';
@@ -23,17 +24,6 @@ export interface ManagerOptions {
   managedLabelSelector?: string | undefined;
   /** Event `source.component` (default `packsync`). */
   component?: string | undefined;
-}
-
-const CRD_KIND: KindRef = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-};
-
-function isEstablished(crd: KubeObject | undefined): boolean {
-  const conds = (crd?.status as { conditions?: { type?: string; status?: string }[] } | undefined)
-    ?.conditions;
-  return conds?.some((c) => c.type === 'Established' && c.status === 'True') ?? false;
 }
 
 interface Watch {
