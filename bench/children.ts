@@ -4,8 +4,45 @@
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { KubeObject } from '../src/kube/index.js';
 
 export const root = join(import.meta.dirname, '..');
+
+/**
+ * The 4 objects of rollout `i` (ConfigMap, ServiceAccount, Service, Deployment) in `ns`: the
+ * revision benches' workload, and what `kubectl apply --server-side` gets for comparison.
+ */
+export function rolloutObjects(ns: string, i: number): KubeObject[] {
+  const app = `app-${i}`;
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `${app}-config`, namespace: ns },
+      data: { index: String(i) },
+    },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: app, namespace: ns } },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: app, namespace: ns },
+      spec: { selector: { app }, ports: [{ port: 80, targetPort: 8080 }] },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: app, namespace: ns },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app } },
+        template: {
+          metadata: { labels: { app } },
+          spec: { serviceAccountName: app, containers: [{ name: 'web', image: 'nginx:1.27' }] },
+        },
+      },
+    },
+  ];
+}
 
 /** A child process answering one message at a time. */
 export class Child {

@@ -6,7 +6,8 @@
 // from dist/ as `packsync manager` runs, so its peak RSS is the controllers' own) and this driver.
 // Run: npx tsx bench/revision-engine.ts [count]   (prints figures; decides nothing)
 // Env: BENCH_WORKERS (default 4, as `packsync manager`), BENCH_NO_BUILD=1 (use dist/ as is),
-// BENCH_PROF=<dir> (CPU profiles of the server and the manager).
+// BENCH_PROF=<dir> (CPU profiles of the server and the manager), BENCH_SERVER_ARGS (Node flags for
+// the server, e.g. --max-semi-space-size=32).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import {
   buildDist,
   cpuSeconds,
   managerIdle,
+  rolloutObjects as objects,
   mb,
   pool,
   procStatus,
@@ -40,38 +42,6 @@ buildDist();
 function childCpuSeconds(): number {
   const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
   return (Number(f[13]) + Number(f[14])) / 100;
-}
-
-function objects(ns: string, i: number): KubeObject[] {
-  const app = `app-${i}`;
-  return [
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: `${app}-config`, namespace: ns },
-      data: { index: String(i) },
-    },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: app, namespace: ns } },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: app, namespace: ns },
-      spec: { selector: { app }, ports: [{ port: 80, targetPort: 8080 }] },
-    },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: app, namespace: ns },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { app } },
-        template: {
-          metadata: { labels: { app } },
-          spec: { serviceAccountName: app, containers: [{ name: 'web', image: 'nginx:1.27' }] },
-        },
-      },
-    },
-  ];
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'packsync-bench-'));

@@ -6,6 +6,7 @@
 // figures of revision-engine.ts on a busy machine.
 // Run: npx tsx bench/revision-server-ops.ts [count] [source root (default: this checkout)]
 import { join, resolve } from 'node:path';
+import { rolloutObjects as objects } from './children.js';
 
 const N = Number(process.argv[2] ?? 500);
 const root = resolve(process.argv[3] ?? join(import.meta.dirname, '..'));
@@ -49,32 +50,6 @@ const T = {
 };
 for (const ns of ['bench', 'kubectl']) core.create(T.ns, '', { metadata: { name: ns } });
 
-function objects(ns: string, i: number): Any[] {
-  const app = `app-${i}`;
-  return [
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${app}-config`, namespace: ns } },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: app, namespace: ns } },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: app, namespace: ns },
-      spec: { selector: { app }, ports: [{ port: 80, targetPort: 8080 }] },
-    },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: app, namespace: ns },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { app } },
-        template: {
-          metadata: { labels: { app } },
-          spec: { serviceAccountName: app, containers: [{ name: 'web', image: 'nginx:1.27' }] },
-        },
-      },
-    },
-  ];
-}
 const typeOf = (o: Any): unknown =>
   ({ ConfigMap: T.cm, ServiceAccount: T.sa, Service: T.svc, Deployment: T.dep })[String(o.kind)];
 const nameOf = (o: Any): string => String((o.metadata as Any).name);
