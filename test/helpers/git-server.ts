@@ -29,8 +29,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createPrivateKey, createPublicKey, timingSafeEqual } from 'node:crypto';
+import { generateCa, generateServerCert } from '../../src/server/tls.js';
 
 export const gitHttpBackend = '/usr/lib/git-core/git-http-backend';
 
@@ -38,7 +38,7 @@ export type GitServerAuth = { username: string; password: string } | { token: st
 
 export interface GitServerOptions {
   auth?: GitServerAuth;
-  /** Serve HTTPS with a fresh self-signed certificate for 127.0.0.1 (needs `openssl`). */
+  /** Serve HTTPS with a certificate for 127.0.0.1 from a fresh CA. */
   tls?: boolean;
 }
 
@@ -64,7 +64,7 @@ export interface GitServer {
   baseUrl: string;
   /** Root of the server's temp dir (bare repos under `repos/`, work trees under `work/`). */
   dir: string;
-  /** PEM of the server certificate when started with `tls`. */
+  /** PEM of the CA to trust when started with `tls`. */
   certificate?: string;
   /** URL of a repository: `<baseUrl>/<name>.git`. */
   repoUrl(name: string): string;
@@ -237,32 +237,13 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
   let server: Server;
   let certificate: string | undefined;
   if (options.tls) {
-    const key = join(dir, 'key.pem');
-    const cert = join(dir, 'cert.pem');
-    await run(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      dir,
-      baseEnv,
-    );
-    certificate = await readFile(cert, 'utf8');
-    server = createHttpsServer({ key: await readFile(key), cert: certificate }, handle);
+    // The embedded API server's certificate code: a fresh CA and a server certificate for
+    // localhost and 127.0.0.1 issued by it.
+    const ca = generateCa();
+    const caKey = createPrivateKey(ca.caKey);
+    const tls = generateServerCert(ca, createPublicKey(caKey), caKey);
+    certificate = tls.caCert;
+    server = createHttpsServer({ key: tls.key, cert: tls.cert }, handle);
   } else {
     server = createHttpServer(handle);
   }
