@@ -133,24 +133,13 @@ export function transportFromCredentials(
     return { headers, payload };
   };
   const failed = (req: TransportRequest, err: unknown, what = ''): KubeApiError => {
-    const e = err instanceof Error ? err : new Error(String(err));
-    // undici names the cause of a failed connect in `cause` (ECONNREFUSED, TLS errors).
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && silentCodes.has(code)) {
-      return new KubeApiError(`${req.method} ${req.path}: no answer for ${requestTimeoutMs} ms`, {
-        status: 0,
-        cause: err,
-      });
-    }
-    const cause = e.cause instanceof Error ? e.cause : undefined;
+    // undici rejects with the socket's own error (ECONNREFUSED, TLS) or one of its timeouts.
+    const code = (err as { code?: unknown }).code;
     const message =
-      cause !== undefined && /^(fetch failed|other side closed)?$/.test(e.message)
-        ? cause.message
-        : e.message;
-    return new KubeApiError(`${req.method} ${req.path}: ${what}${message}`, {
-      status: 0,
-      cause: err,
-    });
+      typeof code === 'string' && silentCodes.has(code)
+        ? `no answer for ${requestTimeoutMs} ms`
+        : `${what}${err instanceof Error ? err.message : String(err)}`;
+    return new KubeApiError(`${req.method} ${req.path}: ${message}`, { status: 0, cause: err });
   };
 
   return {
